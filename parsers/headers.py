@@ -1,0 +1,62 @@
+"""Recognise a task table's header row by synonyms, never by position.
+
+Synonyms live in `schemas/header_synonyms.csv` (accent-folded, lower case) so an
+analyst can add "Đơn vị thực hiện" without touching code.
+"""
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import regex as re
+
+from parsers.textclean import fold
+
+# Fields a task table must show, beyond STT, to count as one: something that says
+# what to do and something that says who or when.
+_WHAT = {"objective", "task", "activity", "content"}
+_WHO_WHEN = {"lead", "partners", "timeline", "product"}
+_NUMBERING = re.compile(r"^\(?\d+\)?\s*[-.)]\s*")   # "1- Mục tiêu", "(2) Nhiệm vụ"
+_PUNCT = re.compile(r"[^\p{L}\p{N}/ ]+")
+
+
+@cache
+def synonyms() -> list[tuple[str, str]]:
+    """Return (folded synonym, field) pairs, longest synonym first."""
+    path = resources.files("schemas") / "header_synonyms.csv"
+    with path.open(encoding="utf-8") as fh:
+        pairs = [(row["synonym"].strip(), row["field"].strip()) for row in csv.DictReader(fh)]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _key(text: str) -> str:
+    folded = _NUMBERING.sub("", fold(text.replace("\n", " ")))
+    return " ".join(_PUNCT.sub(" ", folded).split())
+
+
+def header_field(text: str | None) -> str | None:
+    """Given a header cell ("CƠ QUAN CHỦ TRÌ", "1- Mục tiêu/Chỉ tiêu"), return its field or None."""
+    if not text:
+        return None
+    key = _key(text)
+    if not key or len(key) > 60:           # a header cell is short; a sentence is a task
+        return None
+    words = f" {key} "
+    for synonym, name in synonyms():
+        if key == synonym or f" {synonym} " in words:
+            return name
+    return None
+
+
+def header_map(cells: list[str | None]) -> dict[int, str] | None:
+    """Given a row's cells, return {column: field} when the row is a task-table header, else None."""
+    found: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        name = header_field(cell)
+        if name and name not in found.values():
+            found[i] = name
+    fields = set(found.values())
+    if len(found) >= 3 and fields & _WHAT and fields & _WHO_WHEN:
+        return found
+    return None

@@ -1,0 +1,82 @@
+"""Parse a plain-text plan (.txt): find the phụ lục, pick its table layout, keep the body text.
+
+read_lines → split_appendix → (layout) → grid rows; the body before the phụ lục is kept
+as lines for the narrative step and for document metadata.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import regex as re
+
+from parsers import text_layouts as layouts
+from parsers.errors import Corrupt
+from parsers.grid import BodyLine, Grid, GridRow, ParsedFile
+from parsers.headers import header_map
+from parsers.textclean import fold, nfc
+
+_APPENDIX = re.compile(r"^phu luc\b")
+MAX_TEXT_BYTES = 200 * 1024 * 1024
+
+
+def parse_text(path: str | Path) -> ParsedFile:
+    """Given a .txt plan, return its grids, body lines and phụ lục title lines."""
+    lines = read_lines(path)
+    start = find_appendix(lines)
+    appendix = lines[start:] if start is not None else lines
+    offset = (start or 0) + 1
+    rows, head = table_rows(appendix, offset)
+    if start is None and rows:
+        first = rows[0].source_row - 1
+        body_lines, head = lines[:first], []
+    else:
+        body_lines = lines[:start] if start is not None else lines
+    body = [BodyLine(ln.strip(), i + 1) for i, ln in enumerate(body_lines) if ln.strip()]
+    grids = [Grid(rows, 0)] if rows else []
+    return ParsedFile("txt", grids, body, appendix_head=head)
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """Given a text file, return its lines as NFC Unicode (UTF-8, UTF-16, or a legacy 8-bit code)."""
+    data = Path(path).read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Corrupt(path, "binary data, not a text file")
+    text = _decode(data)
+    return nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        from pipeline.legacy_encoding import decode_bytes
+    except ImportError:                      # the legacy decoder is optional at this layer
+        return data.decode("utf-8-sig", errors="replace")
+    return decode_bytes(data)[0]
+
+
+def find_appendix(lines: list[str]) -> int | None:
+    """Return the index of the "PHỤ LỤC" title line, or None when the file has none."""
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if text and len(text) < 80 and _APPENDIX.match(fold(text)):
+            return i
+    return None
+
+
+def table_rows(lines: list[str], first_line: int) -> tuple[list[GridRow], list[str]]:
+    """Given the lines of a phụ lục, return its grid rows (header first) and the title lines above."""
+    tabbed = [ln for ln in lines if "\t" in ln]
+    candidates = []
+    if sum(ln.rstrip().endswith("|") for ln in lines) > 20:
+        candidates.append(("pipe", layouts.pipe_rows(lines, first_line)))
+    if tabbed and sum(ln.strip("\n").count("\t") >= 2 for ln in tabbed) > len(tabbed) / 2:
+        candidates.append(("tab", layouts.tab_rows(lines, first_line)))
+    elif tabbed:
+        candidates.append(("cell", layouts.cell_per_line(lines, first_line)[0]))
+    candidates.append(("pdf", layouts.pdf_dump_rows(lines, first_line)))
+    for _, rows in candidates:
+        header_at = next((i for i, r in enumerate(rows) if header_map(r.cells)), None)
+        if header_at is not None:
+            first = rows[header_at].source_row - first_line
+            head = [ln.strip() for ln in lines[1:first] if ln.strip()]
+            return rows[header_at:], head
+    return [], []

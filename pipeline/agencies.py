@@ -1,0 +1,556 @@
+"""Agency cells of CCHC plans ("chủ trì", "phối hợp"): split, clean and map to canonical agencies.
+
+The dictionary lives in ``schemas/agencies.toml`` (agencies, their aliases, collective groups).
+A cell is cut into pieces on ";", ",", line breaks, "- " bullets and a joining "và", but never
+inside a known name or collective ("Sở Văn hóa, Thể thao và Du lịch", "Các sở, ban, ngành cấp tỉnh"):
+known names are found first (longest match first) and protected. Parenthetical roles and trailing
+role text ("chủ trì đối với …") are kept aside as the qualifier.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+KINDS = frozenset({"so", "ban", "ubnd", "van_phong", "phong", "trung_tam", "bo", "hdnd", "other"})
+LEVELS = frozenset({"province", "commune", "district", "internal", "central", "other"})
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_OLD_TONE_PAIRS = frozenset({("o", "a"), ("o", "e"), ("u", "y")})
+_TONE_RE = re.compile(r"([ou])([^\W\d_])(?![^\W\d_])")
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_DOUBLED_RE = re.compile(r"(?<!\w)([^\W\d_]+)((?:\s+\1)+)(?!\w)", re.IGNORECASE)
+_LEAD_RE = re.compile(r"(?:\s+|[-+•*]+|\d+(?:\.\d+)*\.(?=\s)|\d+\)|[a-zđ]\)(?=\s))*", re.IGNORECASE)
+_TRAIL = " \t\n.,;:"
+_SEP_RE = re.compile(r"(?P<hard>;|\n[ \t]*[-+•*](?=\s))|(?P<comma>,)|(?P<weak>\n|(?<= )và(?= )|(?<= )-(?= ))")
+_ENUM_RE = re.compile(r"(?:các\s+)?(sở|phòng|ban|bộ|trung tâm)\s*:\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Agency:
+    """One agency named in a cell."""
+
+    name: str  # canonical name, or the cleaned text when unknown
+    raw: str  # the piece of text as written
+    qualifier: str | None  # role kept aside, e.g. "chủ trì, phối hợp kiểm tra"
+    known: bool  # found in the dictionary (agency or collective group)
+    group: str | None  # group key for collective terms, e.g. "all_provincial_departments"
+
+
+@dataclass(frozen=True)
+class AgencyList:
+    """The agencies of one cell, with the warnings raised while reading it."""
+
+    agencies: tuple[Agency, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """Given the parsed agencies, return their names in cell order."""
+        return [a.name for a in self.agencies]
+
+
+@dataclass(frozen=True)
+class _Target:
+    name: str  # canonical agency name or group label
+    group: str | None  # group key when collective
+
+
+@dataclass(frozen=True)
+class _Dictionary:
+    agencies: dict[str, dict]  # canonical name -> entry
+    groups: dict[str, dict]  # group key -> entry
+    aliases: dict[str, _Target]  # lookup key -> target
+    pattern: re.Pattern[str]  # all alias keys, longest first
+    heads: re.Pattern[str]  # words that start an agency name
+    enum_heads: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- text normalization
+
+
+def _clean(raw: str) -> str:
+    """Given raw cell text, return it NFC-normalized, without tags, with whitespace runs collapsed."""
+    text = unicodedata.normalize("NFC", raw)
+    text = _TAG_RE.sub(" ", text).replace("\u200b", "").replace("\ufeff", "")
+    text = re.sub(r"[^\S\n]*\n\s*", "\n", text)
+    return re.sub(r"[^\S\n]+", " ", text).strip()
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    """Given an old-style vowel pair at a word end (hoá, uỷ), return it with the new tone placement."""
+    first, second = m.group(1), m.group(2)
+    parts = unicodedata.normalize("NFD", second)
+    tones = [c for c in parts[1:] if c in _TONE_MARKS]
+    if len(tones) != 1 or (first, parts[0]) not in _OLD_TONE_PAIRS:
+        return m.group(0)
+    rest = "".join(c for c in parts if c not in _TONE_MARKS)
+    return unicodedata.normalize("NFC", first + tones[0]) + unicodedata.normalize("NFC", rest)
+
+
+def _key(text: str) -> str:
+    """Given cleaned text, return a same-length matching key: lower case, one dash, new tone placement."""
+    low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return _TONE_RE.sub(_move_tone, low.translate(_DASHES).replace("\n", " "))
+
+
+def _lookup_key(text: str) -> str:
+    """Given any text, return the key used to look a whole name up in the alias table."""
+    key = _key(_clean(text)).rstrip(_TRAIL)
+    key = re.sub(r"\s*([-&/])\s*", r"\1", key)
+    return re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", key))
+
+
+def _collapse(text: str) -> str:
+    """Given a piece of cell text, return it on one line without surrounding punctuation."""
+    return " ".join(text.split()).strip(_TRAIL)
+
+
+# ---------------------------------------------------------------- dictionary loading
+
+
+def _variants(alias: str, expansions: list[list[str]]) -> set[str]:
+    """Given an alias, return it with every abbreviation/expansion pair swapped both ways."""
+    out = {alias}
+    for short, long in expansions:
+        for a, b in ((short, long), (long, short)):
+            rx = re.compile(rf"(?<!\w){re.escape(a)}(?!\w)", re.IGNORECASE)
+            out |= {rx.sub(b, v) for v in out}
+    return out
+
+
+def _alias_regex(key: str) -> str:
+    """Given an alias lookup key, return a regex fragment tolerant of spacing around - & / and ,."""
+    parts = re.split(r"([-&/,])", key)
+    out = []
+    for part in parts:
+        if part in "-&/" and part:
+            out.append(rf" ?{re.escape(part)} ?")
+        elif part == ",":
+            out.append(" ?, ?")
+        else:
+            out.append(re.escape(part.strip()) if part.strip() != part and part.strip() else re.escape(part))
+    return "".join(out).replace(r"\ ", " ")
+
+
+def _add_alias(table: dict[str, _Target], alias: str, target: _Target, expansions: list[list[str]]) -> None:
+    """Given an alias and its target, add all its variants to the table; raise on a conflicting alias."""
+    for variant in _variants(alias, expansions):
+        key = _lookup_key(variant)
+        if not key:
+            continue
+        if table.setdefault(key, target) != target:
+            raise ValueError(f"alias {variant!r} maps to both {table[key].name!r} and {target.name!r}")
+
+
+def _check_entries(agencies: list[dict], groups: list[dict]) -> None:
+    """Given the raw TOML entries, raise ValueError on unknown kinds, levels, parents or group keys."""
+    names = {a["name"] for a in agencies}
+    keys = {g["key"] for g in groups}
+    if len(names) != len(agencies) or len(keys) != len(groups):
+        raise ValueError("duplicate agency name or group key in agencies.toml")
+    for a in agencies:
+        bad = a["kind"] not in KINDS or a["level"] not in LEVELS or a.get("parent", a["name"]) not in names
+        if bad or not set(a.get("groups", [])) <= keys:
+            raise ValueError(f"bad agency entry: {a['name']!r}")
+    for g in groups:
+        wild = {"*"}
+        rules_ok = set(g["kinds"]) <= KINDS | wild and set(g["levels"]) <= LEVELS | wild
+        if not rules_ok or not set(g.get("within", [])) <= keys:
+            raise ValueError(f"bad group entry: {g['key']!r}")
+
+
+def _build_aliases(data: dict) -> dict[str, _Target]:
+    """Given the parsed TOML, return the alias table (lookup key -> target)."""
+    expansions = data["settings"]["expansions"]
+    table: dict[str, _Target] = {}
+    for a in data["agency"]:
+        target = _Target(a["name"], None)
+        for alias in [a["name"], *a.get("aliases", [])]:
+            _add_alias(table, alias, target, expansions)
+    for g in data["group"]:
+        target = _Target(g["label"], g["key"])
+        for alias in [g["label"], g["key"], *g.get("aliases", [])]:
+            _add_alias(table, alias, target, expansions)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> _Dictionary:
+    """Given nothing, return the agency dictionary loaded from schemas/agencies.toml (cached)."""
+    text = resources.files("schemas").joinpath("agencies.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    _check_entries(data["agency"], data["group"])
+    aliases = _build_aliases(data)
+    keys = sorted((k for k in aliases if not re.fullmatch(r"[a-z_]+", k) or " " in k), key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(_alias_regex(k) for k in keys) + r")(?!\w)")
+    heads = sorted((_lookup_key(h) for h in data["settings"]["head_words"]), key=len, reverse=True)
+    return _Dictionary(
+        agencies={a["name"]: a for a in data["agency"]},
+        groups={g["key"]: g for g in data["group"]},
+        aliases=aliases,
+        pattern=pattern,
+        heads=re.compile(r"(?:" + "|".join(map(re.escape, heads)) + r")(?!\w)"),
+        enum_heads=tuple(data["settings"]["enumeration_heads"]),
+    )
+
+
+# ---------------------------------------------------------------- cutting a cell into chunks
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str  # cleaned display text
+    masked: str  # matching key with parenthesised content masked out
+    matches: tuple[tuple[int, int, _Target], ...]  # known names found outside parentheses
+    parens: dict[int, int]  # index of ")" -> index of its "("
+
+
+def _paren_spans(text: str) -> dict[int, int]:
+    """Given text, return the balanced parentheses as a map from closing to opening index."""
+    stack: list[int] = []
+    spans: dict[int, int] = {}
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            spans[i] = stack.pop()
+    return spans
+
+
+def _prepare(text: str) -> _Cell:
+    """Given cleaned cell text, return its key with parentheses masked and the known names found in it."""
+    d = _dictionary()
+    parens = _paren_spans(text)
+    chars = list(_key(text))
+    for close, open_ in parens.items():
+        chars[open_ + 1 : close] = "\x00" * (close - open_ - 1)
+    masked = "".join(chars)
+    matches = []
+    for m in d.pattern.finditer(masked):
+        matches.append((m.start(), m.end(), d.aliases[_lookup_key(m.group(0))]))
+    return _Cell(text, masked, tuple(matches), parens)
+
+
+def _weak_split(cell: _Cell, start: int, end: int) -> bool:
+    """Given a weak separator span ("và", " - ", line break), return True when it separates agencies."""
+    before = cell.masked[:start].rstrip()
+    if any(m_end == len(before) for _, m_end, _ in cell.matches):
+        return True
+    after = end + len(cell.masked[end:]) - len(cell.masked[end:].lstrip(" -+•*"))
+    return any(m_start == after for m_start, _, _ in cell.matches) or bool(
+        _dictionary().heads.match(cell.masked, after)
+    )
+
+
+def _chunks(cell: _Cell) -> list[tuple[int, int, bool]]:
+    """Given a prepared cell, return its chunks as (start, end, follows_a_hard_separator)."""
+    inside = [(s, e) for s, e, _ in cell.matches]
+    out: list[tuple[int, int, bool]] = []
+    start, hard = 0, True
+    for sep in _SEP_RE.finditer(cell.masked):
+        if any(s <= sep.start() < e for s, e in inside):
+            continue
+        if sep.lastgroup == "weak" and not _weak_split(cell, sep.start(), sep.end()):
+            continue
+        out.append((start, sep.start(), hard))
+        start, hard = sep.end() if sep.lastgroup != "hard" else sep.start() + 1, sep.lastgroup == "hard"
+    out.append((start, len(cell.text), hard))
+    return out
+
+
+def _trim(cell: _Cell, start: int, end: int) -> tuple[int, int]:
+    """Given a chunk span, return it without leading bullets/numbering and trailing punctuation."""
+    start = _LEAD_RE.match(cell.text, start, end).end()
+    while end > start and cell.text[end - 1] in _TRAIL:
+        end -= 1
+    return start, end
+
+
+def _peel_parens(cell: _Cell, start: int, end: int) -> tuple[int, list[str]]:
+    """Given a trimmed span, return the end before its trailing parentheticals and their contents."""
+    contents: list[str] = []
+    while end > start and cell.text[end - 1] == ")" and cell.parens.get(end - 1, -1) >= start:
+        open_ = cell.parens[end - 1]
+        contents.insert(0, _collapse(cell.text[open_ + 1 : end - 1]))
+        end = open_
+        while end > start and cell.text[end - 1] in _TRAIL:
+            end -= 1
+    return end, [c for c in contents if c]
+
+
+# ---------------------------------------------------------------- reading chunks
+
+
+@dataclass
+class _State:
+    agencies: list[Agency]
+    warnings: list[str]
+    open_qualifier: tuple[int, int] | None = None  # (qualifier start, raw start) of the last agency
+    enum_head: str | None = None  # shared head of a "Các Sở: A, B" enumeration
+
+
+def _known(target: _Target, raw: str, qualifier: str | None) -> Agency:
+    """Given a dictionary target and the text it came from, return the known Agency."""
+    return Agency(name=target.name, raw=_collapse(raw), qualifier=qualifier or None, known=True, group=target.group)
+
+
+def _run_together(cell: _Cell, first_end: int, end: int) -> list[tuple[int, int, _Target]] | None:
+    """Given the text after a name, return the names it consists of when only spaces or / + separate them."""
+    found = []
+    pos = first_end
+    for m_start, m_end, target in cell.matches:
+        if m_start < first_end or m_end > end:
+            continue
+        if cell.text[pos:m_start].strip(" /+\n"):
+            return None
+        found.append((m_start, m_end, target))
+        pos = m_end
+    return found if found and not cell.text[pos:end].strip() else None
+
+
+def _read_named(cell: _Cell, span: tuple[int, int], first: tuple[int, int, _Target], st: _State) -> bool:
+    """Given a chunk that starts with a known name, append its agencies; return False when it is unknown."""
+    start, end = span
+    core_end, paren_q = _peel_parens(cell, start, end)
+    rest = cell.text[first[1] : core_end].strip()
+    qualifier = "; ".join(paren_q) or None
+    if not rest:
+        st.agencies.append(_known(first[2], cell.text[start:end], qualifier))
+        return True
+    if rest[0].islower() or rest[0] == "(":
+        st.agencies.append(_known(first[2], cell.text[start:end], _collapse(cell.text[first[1] : end])))
+        st.open_qualifier = (first[1], start)
+        return True
+    more = _run_together(cell, first[1], core_end)
+    if more is None:
+        return False
+    names = [first, *more]
+    st.warnings.append("run-together agency names split: " + " | ".join(t.name for _, _, t in names))
+    for i, (s, e, target) in enumerate(names):
+        st.agencies.append(_known(target, cell.text[s:e], qualifier if i == len(names) - 1 else None))
+    return True
+
+
+def _with_head(head: str, item: str) -> list[_Target] | None:
+    """Given a shared head ("Sở") and a list item ("Tài chính" or "Nội vụ và Tư pháp"), return its targets."""
+    aliases = _dictionary().aliases
+    whole = aliases.get(_lookup_key(f"{head} {item}"))
+    if whole is not None:
+        return [whole]
+    parts = [aliases.get(_lookup_key(f"{head} {p}")) for p in re.split(r"\s+và\s+", item)]
+    return parts if len(parts) > 1 and all(parts) else None
+
+
+def _previous_head(st: _State) -> str | None:
+    """Given the reading state, return the head word shared by an elided list ("Phòng A, B"), if any."""
+    if st.enum_head:
+        return st.enum_head
+    if not st.agencies or not st.agencies[-1].known or st.agencies[-1].group:
+        return None
+    name = st.agencies[-1].name
+    return next((h for h in _dictionary().enum_heads if name.startswith(h + " ")), None)
+
+
+def _read_headed(text: str, raw: str, qualifier: str | None, st: _State) -> bool:
+    """Given an unnamed chunk, append agencies from an enumeration or elided head; return True on success."""
+    enum = _ENUM_RE.match(text)
+    if enum:
+        st.enum_head = next(h for h in _dictionary().enum_heads if h.lower() == enum.group(1).lower())
+        text = text[enum.end() :]
+    head = _previous_head(st)
+    targets = _with_head(head, text) if head and text else None
+    if targets is None:
+        if enum and text:
+            st.agencies.append(_unknown(f"{st.enum_head} {text}", raw, qualifier, st))
+            return True
+        return False
+    for target in targets:
+        st.agencies.append(_known(target, raw, qualifier))
+    return True
+
+
+def _unknown(name: str, raw: str, qualifier: str | None, st: _State) -> Agency:
+    """Given text not found in the dictionary, record the warning and return the unknown Agency."""
+    st.warnings.append(f"unknown agency: {name}")
+    return Agency(name=name, raw=_collapse(raw), qualifier=qualifier, known=False, group=None)
+
+
+def _extend_qualifier(cell: _Cell, end: int, st: _State) -> None:
+    """Given a chunk that continues the role text of the last agency, extend that agency's qualifier."""
+    q_start, raw_start = st.open_qualifier
+    last = st.agencies[-1]
+    st.agencies[-1] = replace(last, raw=_collapse(cell.text[raw_start:end]), qualifier=_collapse(cell.text[q_start:end]))
+
+
+def _read_chunk(cell: _Cell, span: tuple[int, int, bool], st: _State) -> None:
+    """Given one chunk of a cell, append the agencies it names (or extend the open qualifier)."""
+    start, end = _trim(cell, span[0], span[1])
+    if span[2]:
+        st.open_qualifier, st.enum_head = None, None
+    if start >= end:
+        return
+    first = next((m for m in cell.matches if m[0] == start and m[1] <= end), None)
+    if first is not None:
+        st.open_qualifier = None
+        if _read_named(cell, (start, end), first, st):
+            return
+    elif st.open_qualifier is not None:
+        _extend_qualifier(cell, end, st)
+        return
+    raw = cell.text[start:end]
+    core_end, paren_q = _peel_parens(cell, start, end)
+    core, qualifier = _collapse(cell.text[start:core_end]), "; ".join(paren_q) or None
+    if first is None and _read_headed(core, raw, qualifier, st):
+        return
+    if not any(ch.isalpha() for ch in core):
+        st.warnings.append(f"ignored piece without a name: {_collapse(raw)}")
+        return
+    st.agencies.append(_unknown(core, raw, qualifier, st))
+
+
+# ---------------------------------------------------------------- public API
+
+
+def _repair_doubles(text: str) -> tuple[str, list[str]]:
+    """Given cleaned text, return it with doubled words ("Sở Sở") collapsed, and one warning per repair."""
+    warnings: list[str] = []
+
+    def fix(m: re.Match[str]) -> str:
+        warnings.append(f"doubled word repaired: {_collapse(m.group(0))!r} -> {m.group(1)!r}")
+        return m.group(1)
+
+    return _DOUBLED_RE.sub(fix, text), warnings
+
+
+def _dedupe(agencies: list[Agency], warnings: list[str]) -> list[Agency]:
+    """Given parsed agencies, return them without exact repeats (same name and qualifier), warning once each."""
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for a in agencies:
+        if (a.name, a.qualifier) in seen:
+            warnings.append(f"duplicate agency dropped: {a.name}")
+            continue
+        seen.add((a.name, a.qualifier))
+        out.append(a)
+    return out
+
+
+def parse_agencies(raw: str | None) -> AgencyList:
+    """Given an agency cell (chủ trì / phối hợp), return its agencies in order with warnings."""
+    if raw is None or not raw.strip():
+        return AgencyList((), ())
+    text, warnings = _repair_doubles(_clean(raw))
+    cell = _prepare(text)
+    st = _State([], warnings)
+    for span in _chunks(cell):
+        _read_chunk(cell, span, st)
+    agencies = _dedupe(st.agencies, st.warnings)
+    return AgencyList(tuple(agencies), tuple(st.warnings))
+
+
+def split_agencies(raw: str | None) -> list[str]:
+    """Given an agency cell, return the raw pieces it splits into (one per agency, as written)."""
+    return [a.raw for a in parse_agencies(raw).agencies]
+
+
+def _member_groups(entry: dict) -> list[str]:
+    """Given an agency entry, return the keys of every group that covers it (rules, lists, within)."""
+    d = _dictionary()
+    keys = set(entry.get("groups", []))
+    for key, g in d.groups.items():
+        if g["kinds"] and g["levels"]:
+            if ("*" in g["kinds"] or entry["kind"] in g["kinds"]) and ("*" in g["levels"] or entry["level"] in g["levels"]):
+                keys.add(key)
+    changed = True
+    while changed:
+        wider = {w for k in keys for w in d.groups[k].get("within", [])} - keys
+        keys |= wider
+        changed = bool(wider)
+    return sorted(keys)
+
+
+def agency_table() -> list[dict]:
+    """Given the dictionary, return one row per canonical agency: name, kind, level, groups, parent, aliases."""
+    rows = []
+    for name, entry in _dictionary().agencies.items():
+        rows.append(
+            {
+                "name": name,
+                "kind": entry["kind"],
+                "level": entry["level"],
+                "groups": _member_groups(entry),
+                "parent": entry.get("parent"),
+                "aliases": sorted(set(entry.get("aliases", [])) - {name}),
+            }
+        )
+    return rows
+
+
+def group_table() -> list[dict]:
+    """Given the dictionary, return one row per collective group: key, label, kinds, levels, within, aliases."""
+    return [
+        {
+            "key": key,
+            "label": g["label"],
+            "kinds": list(g["kinds"]),
+            "levels": list(g["levels"]),
+            "within": list(g.get("within", [])),
+            "aliases": list(g.get("aliases", [])),
+        }
+        for key, g in _dictionary().groups.items()
+    ]
+
+
+def _resolve(text: str) -> _Target | None:
+    """Given a group key, a canonical name or any spelling of one agency, return its target, else None."""
+    d = _dictionary()
+    if text in d.groups:
+        return _Target(d.groups[text]["label"], text)
+    found = d.aliases.get(_lookup_key(text))
+    if found is not None:
+        return found
+    parsed = parse_agencies(text).agencies
+    if len(parsed) == 1 and parsed[0].known:
+        return _Target(parsed[0].name, parsed[0].group)
+    return None
+
+
+def _rule_covers(outer: dict, inner: dict) -> bool:
+    """Given two groups with kind/level rules, return True when the outer rule includes the inner one."""
+    if not (outer["kinds"] and outer["levels"] and inner["kinds"] and inner["levels"]):
+        return False
+    kinds_ok = "*" in outer["kinds"] or ("*" not in inner["kinds"] and set(inner["kinds"]) <= set(outer["kinds"]))
+    levels_ok = "*" in outer["levels"] or ("*" not in inner["levels"] and set(inner["levels"]) <= set(outer["levels"]))
+    return kinds_ok and levels_ok
+
+
+def _group_covers(outer: str, inner: str) -> bool:
+    """Given two group keys, return True when the outer group includes every agency of the inner one."""
+    d = _dictionary()
+    g_out, g_in = d.groups[outer], d.groups[inner]
+    if outer == inner or outer in g_in.get("within", []):
+        return True
+    if g_out["kinds"] == ["*"] and g_out["levels"] == ["*"]:
+        return True
+    if _rule_covers(g_out, g_in):
+        return True
+    members = [n for n, e in d.agencies.items() if inner in _member_groups(e)]
+    return bool(members) and not g_in["kinds"] and all(outer in _member_groups(d.agencies[n]) for n in members)
+
+
+def covers(group_or_name: str, agency_name: str) -> bool:
+    """Given a group (key, label or alias) or agency name and an agency name, return True when the first includes the second."""
+    outer, inner = _resolve(group_or_name), _resolve(agency_name)
+    if outer is None or inner is None:
+        return _lookup_key(group_or_name) == _lookup_key(agency_name) != ""
+    if outer.group is None:
+        return inner.group is None and inner.name == outer.name
+    if inner.group is None:
+        return outer.group in _member_groups(_dictionary().agencies[inner.name])
+    return _group_covers(outer.group, inner.group)
