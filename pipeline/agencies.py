@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 KINDS = frozenset({"so", "ban", "ubnd", "van_phong", "phong", "trung_tam", "bo", "hdnd", "other"})
@@ -27,7 +27,9 @@ _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _DOUBLED_RE = re.compile(r"(?<!\w)([^\W\d_]+)((?:\s+\1)+)(?!\w)", re.IGNORECASE)
 _LEAD_RE = re.compile(r"(?:\s+|[-+•*]+|\d+(?:\.\d+)*\.(?=\s)|\d+\)|[a-zđ]\)(?=\s))*", re.IGNORECASE)
 _TRAIL = " \t\n.,;:"
-_SEP_RE = re.compile(r"(?P<hard>;|\n[ \t]*[-+•*](?=\s))|(?P<comma>,)|(?P<weak>\n|(?<= )và(?= )|(?<= )-(?= ))")
+_SEP_RE = re.compile(
+    r"(?P<hard>;|\n[ \t]*[-+•*](?=\s))|(?P<comma>,)|(?P<weak>\n|(?<=\s)và(?=\s)|(?<=\s)-(?=\s))"
+)
 _ENUM_RE = re.compile(r"(?:các\s+)?(sở|phòng|ban|bộ|trung tâm)\s*:\s*", re.IGNORECASE)
 
 
@@ -96,7 +98,7 @@ def _move_tone(m: re.Match[str]) -> str:
 def _key(text: str) -> str:
     """Given cleaned text, return a same-length matching key: lower case, one dash, new tone placement."""
     low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _TONE_RE.sub(_move_tone, low.translate(_DASHES).replace("\n", " "))
+    return _TONE_RE.sub(_move_tone, low.translate(_DASHES))
 
 
 def _lookup_key(text: str) -> str:
@@ -125,17 +127,15 @@ def _variants(alias: str, expansions: list[list[str]]) -> set[str]:
 
 
 def _alias_regex(key: str) -> str:
-    """Given an alias lookup key, return a regex fragment tolerant of spacing around - & / and ,."""
-    parts = re.split(r"([-&/,])", key)
+    """Given an alias lookup key, return a regex fragment tolerant of line breaks and of spacing around - & / ,."""
+    parts = re.split(r"\s*([-&/,])\s*", key)
     out = []
-    for part in parts:
-        if part in "-&/" and part:
-            out.append(rf" ?{re.escape(part)} ?")
-        elif part == ",":
-            out.append(" ?, ?")
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(rf"\s?{re.escape(part)}\s?")
         else:
-            out.append(re.escape(part.strip()) if part.strip() != part and part.strip() else re.escape(part))
-    return "".join(out).replace(r"\ ", " ")
+            out.append(r"\s".join(re.escape(word) for word in part.split(" ")))
+    return "".join(out)
 
 
 def _add_alias(table: dict[str, _Target], alias: str, target: _Target, expansions: list[list[str]]) -> None:
@@ -175,7 +175,7 @@ def _build_aliases(data: dict) -> dict[str, _Target]:
             _add_alias(table, alias, target, expansions)
     for g in data["group"]:
         target = _Target(g["label"], g["key"])
-        for alias in [g["label"], g["key"], *g.get("aliases", [])]:
+        for alias in [g["label"], *g.get("aliases", [])]:
             _add_alias(table, alias, target, expansions)
     return table
 
@@ -187,7 +187,7 @@ def _dictionary() -> _Dictionary:
     data = tomllib.loads(text)
     _check_entries(data["agency"], data["group"])
     aliases = _build_aliases(data)
-    keys = sorted((k for k in aliases if not re.fullmatch(r"[a-z_]+", k) or " " in k), key=len, reverse=True)
+    keys = sorted(aliases, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(_alias_regex(k) for k in keys) + r")(?!\w)")
     heads = sorted((_lookup_key(h) for h in data["settings"]["head_words"]), key=len, reverse=True)
     return _Dictionary(
@@ -297,7 +297,9 @@ class _State:
 
 def _known(target: _Target, raw: str, qualifier: str | None) -> Agency:
     """Given a dictionary target and the text it came from, return the known Agency."""
-    return Agency(name=target.name, raw=_collapse(raw), qualifier=qualifier or None, known=True, group=target.group)
+    return Agency(
+        name=target.name, raw=_collapse(raw), qualifier=qualifier or None, known=True, group=target.group
+    )
 
 
 def _run_together(cell: _Cell, first_end: int, end: int) -> list[tuple[int, int, _Target]] | None:
@@ -337,14 +339,17 @@ def _read_named(cell: _Cell, span: tuple[int, int], first: tuple[int, int, _Targ
     return True
 
 
-def _with_head(head: str, item: str) -> list[_Target] | None:
-    """Given a shared head ("Sở") and a list item ("Tài chính" or "Nội vụ và Tư pháp"), return its targets."""
+def _with_head(head: str, item: str) -> list[tuple[_Target, str]] | None:
+    """Given a shared head ("Sở") and a list item ("Tài chính", "Nội vụ và Tư pháp"), return (target, text) pairs."""
     aliases = _dictionary().aliases
     whole = aliases.get(_lookup_key(f"{head} {item}"))
     if whole is not None:
-        return [whole]
-    parts = [aliases.get(_lookup_key(f"{head} {p}")) for p in re.split(r"\s+và\s+", item)]
-    return parts if len(parts) > 1 and all(parts) else None
+        return [(whole, item)]
+    parts = re.split(r"\s+và\s+", item)
+    targets = [aliases.get(_lookup_key(f"{head} {p}")) for p in parts]
+    if len(parts) < 2 or not all(targets):
+        return None
+    return list(zip(targets, parts, strict=True))
 
 
 def _previous_head(st: _State) -> str | None:
@@ -370,8 +375,9 @@ def _read_headed(text: str, raw: str, qualifier: str | None, st: _State) -> bool
             st.agencies.append(_unknown(f"{st.enum_head} {text}", raw, qualifier, st))
             return True
         return False
-    for target in targets:
-        st.agencies.append(_known(target, raw, qualifier))
+    for i, (target, part) in enumerate(targets):
+        part_raw = raw if len(targets) == 1 else part
+        st.agencies.append(_known(target, part_raw, qualifier if i == len(targets) - 1 else None))
     return True
 
 
@@ -385,7 +391,9 @@ def _extend_qualifier(cell: _Cell, end: int, st: _State) -> None:
     """Given a chunk that continues the role text of the last agency, extend that agency's qualifier."""
     q_start, raw_start = st.open_qualifier
     last = st.agencies[-1]
-    st.agencies[-1] = replace(last, raw=_collapse(cell.text[raw_start:end]), qualifier=_collapse(cell.text[q_start:end]))
+    st.agencies[-1] = replace(
+        last, raw=_collapse(cell.text[raw_start:end]), qualifier=_collapse(cell.text[q_start:end])
+    )
 
 
 def _read_chunk(cell: _Cell, span: tuple[int, int, bool], st: _State) -> None:
@@ -459,20 +467,22 @@ def split_agencies(raw: str | None) -> list[str]:
     return [a.raw for a in parse_agencies(raw).agencies]
 
 
-def _member_groups(entry: dict) -> list[str]:
-    """Given an agency entry, return the keys of every group that covers it (rules, lists, within)."""
+@cache
+def _member_groups(name: str) -> tuple[str, ...]:
+    """Given a canonical agency name, return the keys of every group that covers it (rules, lists, within)."""
     d = _dictionary()
+    entry = d.agencies[name]
     keys = set(entry.get("groups", []))
     for key, g in d.groups.items():
-        if g["kinds"] and g["levels"]:
-            if ("*" in g["kinds"] or entry["kind"] in g["kinds"]) and ("*" in g["levels"] or entry["level"] in g["levels"]):
-                keys.add(key)
-    changed = True
-    while changed:
-        wider = {w for k in keys for w in d.groups[k].get("within", [])} - keys
+        kind_ok = "*" in g["kinds"] or entry["kind"] in g["kinds"]
+        level_ok = "*" in g["levels"] or entry["level"] in g["levels"]
+        if kind_ok and level_ok:
+            keys.add(key)
+    wider = {w for k in keys for w in d.groups[k].get("within", [])} - keys
+    while wider:
         keys |= wider
-        changed = bool(wider)
-    return sorted(keys)
+        wider = {w for k in wider for w in d.groups[k].get("within", [])} - keys
+    return tuple(sorted(keys))
 
 
 def agency_table() -> list[dict]:
@@ -484,7 +494,7 @@ def agency_table() -> list[dict]:
                 "name": name,
                 "kind": entry["kind"],
                 "level": entry["level"],
-                "groups": _member_groups(entry),
+                "groups": list(_member_groups(name)),
                 "parent": entry.get("parent"),
                 "aliases": sorted(set(entry.get("aliases", [])) - {name}),
             }
@@ -525,8 +535,12 @@ def _rule_covers(outer: dict, inner: dict) -> bool:
     """Given two groups with kind/level rules, return True when the outer rule includes the inner one."""
     if not (outer["kinds"] and outer["levels"] and inner["kinds"] and inner["levels"]):
         return False
-    kinds_ok = "*" in outer["kinds"] or ("*" not in inner["kinds"] and set(inner["kinds"]) <= set(outer["kinds"]))
-    levels_ok = "*" in outer["levels"] or ("*" not in inner["levels"] and set(inner["levels"]) <= set(outer["levels"]))
+    kinds_ok = "*" in outer["kinds"] or (
+        "*" not in inner["kinds"] and set(inner["kinds"]) <= set(outer["kinds"])
+    )
+    levels_ok = "*" in outer["levels"] or (
+        "*" not in inner["levels"] and set(inner["levels"]) <= set(outer["levels"])
+    )
     return kinds_ok and levels_ok
 
 
@@ -540,8 +554,8 @@ def _group_covers(outer: str, inner: str) -> bool:
         return True
     if _rule_covers(g_out, g_in):
         return True
-    members = [n for n, e in d.agencies.items() if inner in _member_groups(e)]
-    return bool(members) and not g_in["kinds"] and all(outer in _member_groups(d.agencies[n]) for n in members)
+    members = [n for n in d.agencies if inner in _member_groups(n)]
+    return bool(members) and not g_in["kinds"] and all(outer in _member_groups(n) for n in members)
 
 
 def covers(group_or_name: str, agency_name: str) -> bool:
@@ -552,5 +566,5 @@ def covers(group_or_name: str, agency_name: str) -> bool:
     if outer.group is None:
         return inner.group is None and inner.name == outer.name
     if inner.group is None:
-        return outer.group in _member_groups(_dictionary().agencies[inner.name])
+        return outer.group in _member_groups(inner.name)
     return _group_covers(outer.group, inner.group)

@@ -91,9 +91,7 @@ TCVN3_ENCODE: dict[str, str] = _build_tcvn3_encode()
 
 # TCVN3 character -> Unicode letter (67 lowercase + 7 capitals = 74 codes).
 TCVN3_DECODE: dict[str, str] = {
-    code: letter
-    for letter, code in TCVN3_ENCODE.items()
-    if letter.islower() or letter in _TCVN3_CAPITALS
+    code: letter for letter, code in TCVN3_ENCODE.items() if letter.islower() or letter in _TCVN3_CAPITALS
 }
 
 # --------------------------------------------------------------------------- VNI table
@@ -271,8 +269,7 @@ _MAX_BAD_SHARE = 0.1  # words the encoding cannot have produced
 def _has_unicode_vietnamese(text: str) -> bool:
     """Given text, return True if it holds letters or marks no legacy encoding can produce."""
     return any(
-        ch in _UNICODE_ONLY_LETTERS or (ord(ch) > 0xFF and unicodedata.combining(ch))
-        for ch in _nfc(text)
+        ch in _UNICODE_ONLY_LETTERS or (ord(ch) > 0xFF and unicodedata.combining(ch)) for ch in _nfc(text)
     )
 
 

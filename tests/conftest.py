@@ -1,0 +1,36 @@
+"""Shared fixtures: the seed plans, parsed once per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+REAL = SHARED / "real"
+GOLD = SHARED / "gold"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+SEED_FILES = {
+    "000": "000_3f47597210ee7808.txt",
+    "001": "001_739eac5672039361.txt",
+    "002": "002_e34e126762d9ad74.txt",
+    "003": "003_9b0bb8ab07a8216a.txt",
+    "004": "004_a8035104faffa2dd.txt",
+}
+
+
+def seed_path(key: str) -> Path:
+    path = SEEDS / SEED_FILES[key]
+    if not path.exists():
+        pytest.skip(f"shared seeds not found at {SEEDS}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_results():
+    """Parse each seed once: {"000": FileResult, ...}."""
+    from pipeline.ingest import process_file
+
+    return {key: process_file(seed_path(key), SEEDS) for key in SEED_FILES}
