@@ -21,6 +21,24 @@ def view_sql(normalized: Path) -> list[tuple[str, str]]:
             for p in sorted(SQL_DIR.glob("*.sql"))]
 
 
+def create_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables `agencies` and `agency_groups` from the agency dictionary (schemas/agencies.toml).
+
+    agencies: one row per canonical agency (name, kind, level, parent, groups it belongs to, aliases);
+    agency_groups: one row per collective term (key, label, the kinds/levels it covers, aliases).
+    They change with the dictionary, not with the plans, so they live in the database itself.
+    """
+    import pyarrow as pa
+
+    from pipeline.agencies import agency_table, group_table
+
+    for name, rows in (("agencies", agency_table()), ("agency_groups", group_table())):
+        arrow_rows = pa.Table.from_pylist(rows)
+        con.register(f"_{name}", arrow_rows)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}")
+        con.unregister(f"_{name}")
+
+
 def build_database(db_path: Path, normalized: Path) -> None:
     """Create db_path with every view of sql/ over the Parquet files in normalized/."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,6 +48,7 @@ def build_database(db_path: Path, normalized: Path) -> None:
             leftover.unlink()
     con = duckdb.connect(str(tmp))
     try:
+        create_reference_tables(con)
         for name, sql in view_sql(normalized):
             try:
                 con.execute(sql)

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from parsers.errors import NotAPlan, ParseError
 from parsers.registry import SUFFIXES, parse_file
-from pipeline.metadata import read_metadata
+from pipeline.metadata import issuer_agency, read_metadata
 from pipeline.normalize import task_row
 from pipeline.sidecar import SUFFIX as SIDECAR_SUFFIX
 from pipeline.sidecar import apply_sidecar, read_sidecar
@@ -80,7 +80,8 @@ def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None)
     rows = [task_row(raw, doc_id, i + 1, meta.plan_year) for i, raw in enumerate(raw_tasks)]
     document = PlanDocument(
         doc_id=doc_id, source_file=source_file, source_format=parsed.source_format, sha256=sha,
-        title=meta.title, issuer=meta.issuer, issuer_level=meta.issuer_level, province=meta.province,
+        title=meta.title, issuer=meta.issuer, issuer_agency=issuer_agency(meta.issuer),
+        issuer_level=meta.issuer_level, province=meta.province,
         plan_year=meta.plan_year, plan_period=meta.plan_period, plan_number=meta.plan_number,
         issued_date=meta.issued_date, task_count=len(rows),
         warnings=parsed.warnings + meta.warnings, parser_version=PARSER_VERSION,

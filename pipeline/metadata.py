@@ -153,3 +153,17 @@ def _period(title: str, issued: date | None) -> tuple[int | None, str | None]:
     if year:
         return int(year[1]), year[1]
     return None, None
+
+
+def issuer_agency(issuer: str | None) -> str | None:
+    """Given an issuer as printed, return its canonical agency name when the dictionary knows it."""
+    from pipeline.agencies import parse_agencies
+
+    if not issuer:
+        return None
+    for name in provinces():                   # "UBND tỉnh Hà Tĩnh" is "UBND tỉnh" in the dictionary
+        if issuer.endswith(" " + name):
+            issuer = issuer[: -len(name)].strip()
+            break
+    found = [a for a in parse_agencies(issuer).agencies if a.known]
+    return found[0].name if len(found) == 1 else None

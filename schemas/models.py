@@ -26,6 +26,7 @@ class PlanDocument(BaseModel):
     sha256: str
     title: str | None = Field(None, description="the plan's title (KẾ HOẠCH … / PHỤ LỤC …)")
     issuer: str | None = Field(None, description="cơ quan ban hành, e.g. Sở Ngoại vụ, UBND tỉnh Hà Tĩnh")
+    issuer_agency: str | None = Field(None, description="the issuer's canonical agency name (see view agencies)")
     issuer_level: IssuerLevel = "unknown"
     province: str | None = None
     plan_year: int | None = None

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.agencies import KINDS, LEVELS, Agency, AgencyList, agency_table, covers, parse_agencies, split_agencies
+from pipeline.agencies import (
+    KINDS,
+    LEVELS,
+    Agency,
+    AgencyList,
+    agency_table,
+    covers,
+    parse_agencies,
+    split_agencies,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -55,7 +64,10 @@ REAL_CELLS = [
     ("Các Sở, ban, ngành cấp tỉnh có liên quan", [REL_DEPTS]),
     ("Sở, ban, ngành cấp tỉnh, UBND cấp xã", [ALL_DEPTS, COMMUNES]),
     ("Các Sở, ban, ngành, UBND cấp xã", [ALL_DEPTS, COMMUNES]),
-    ("Các sở, ban ngành; UBND cấp xã; đơn vị sự nghiệp", [ALL_DEPTS, COMMUNES, "Các đơn vị sự nghiệp công lập"]),
+    (
+        "Các sở, ban ngành; UBND cấp xã; đơn vị sự nghiệp",
+        [ALL_DEPTS, COMMUNES, "Các đơn vị sự nghiệp công lập"],
+    ),
     ("Các sở, ngành, đơn vị, UBND cấp xã", [PROV_UNITS, COMMUNES]),
     ("Các sở, ngành cấp tỉnh; UBND cấp xã", [ALL_DEPTS, COMMUNES]),
     ("Sở, ban, ngành cấp tỉnh; UBND xã, phường", [ALL_DEPTS, COMMUNES]),
@@ -89,7 +101,10 @@ REAL_CELLS = [
     ("Phòng Hành \n\nchính – Quản trị", ["Phòng Hành chính – Quản trị"]),
     ("Phòng HCQT", ["Phòng Hành chính – Quản trị"]),
     ("Phòng Quản trị - \n\nTài vụ", ["Phòng Quản trị - Tài vụ"]),
-    ("Trung tâm Phục \n\nvụ Hành chính \n\ncông Phòng QTTV", ["Trung tâm Phục vụ Hành chính công", "Phòng Quản trị - Tài vụ"]),
+    (
+        "Trung tâm Phục \n\nvụ Hành chính \n\ncông Phòng QTTV",
+        ["Trung tâm Phục vụ Hành chính công", "Phòng Quản trị - Tài vụ"],
+    ),
     ("Trung tâm \n\nphục vụ hành \n\nchính công", ["Trung tâm Phục vụ Hành chính công"]),
     ("Các phòng thuộc \n\nkhối nghiên cứu \n\n– tổng hợp", ["Các phòng thuộc khối nghiên cứu – tổng hợp"]),
     ("Ban Chỉ đạo \n\nISO", ["Ban Chỉ đạo ISO"]),
@@ -111,7 +126,10 @@ REAL_CELLS = [
         "Cơ quan quản lý cấp trên của đơn vị sự nghiệp công lập, đơn vị sự nghiệp công lập trực thuộc UBND tỉnh",
         ["Cơ quan quản lý cấp trên của đơn vị sự nghiệp công lập", "Các đơn vị sự nghiệp công lập"],
     ),
-    ("Theo phân công tại Quyết định số 1441/QĐ-UBND ngày 25/9/2025 của Chủ tịch UBND tỉnh", ["Theo phân công"]),
+    (
+        "Theo phân công tại Quyết định số 1441/QĐ-UBND ngày 25/9/2025 của Chủ tịch UBND tỉnh",
+        ["Theo phân công"],
+    ),
     ("Thanh tra tỉnh", ["Thanh tra tỉnh"]),
     # Lào Cai KH khoáng sản (docx)
     (
@@ -300,9 +318,17 @@ def test_doubled_word_is_repaired_with_a_warning() -> None:
     ("cell", "name", "qualifier"),
     [
         ("Sở Khoa học và Công nghệ (chủ trì, phối hợp kiểm tra)", KHCN, "chủ trì, phối hợp kiểm tra"),
-        ("Sở Tài chính (đối với các đơn vị SNCL thuộc cấp tỉnh)", "Sở Tài chính", "đối với các đơn vị SNCL thuộc cấp tỉnh"),
+        (
+            "Sở Tài chính (đối với các đơn vị SNCL thuộc cấp tỉnh)",
+            "Sở Tài chính",
+            "đối với các đơn vị SNCL thuộc cấp tỉnh",
+        ),
         ("Văn phòng UBND tỉnh (Trung tâm Thông tin)", VP, "Trung tâm Thông tin"),
-        ("Sở Nội vụ chủ trì đối với nhân rộng mô hình hay", "Sở Nội vụ", "chủ trì đối với nhân rộng mô hình hay"),
+        (
+            "Sở Nội vụ chủ trì đối với nhân rộng mô hình hay",
+            "Sở Nội vụ",
+            "chủ trì đối với nhân rộng mô hình hay",
+        ),
         ("UBND cấp xã thực hiện mở rộng hệ thống", COMMUNES, "thực hiện mở rộng hệ thống"),
         ("Các cơ quan, đơn vị áp dụng", ALL_UNITS, "áp dụng"),
         (
@@ -337,14 +363,22 @@ def test_unknown_agency_is_kept_with_a_warning() -> None:
 def test_unknown_name_keeps_the_cleaned_text() -> None:
     (agency,) = parse_agencies(" - Sở Điều Chưa Có (phối hợp).").agencies
     assert agency == Agency(
-        name="Sở Điều Chưa Có", raw="Sở Điều Chưa Có (phối hợp)", qualifier="phối hợp", known=False, group=None
+        name="Sở Điều Chưa Có",
+        raw="Sở Điều Chưa Có (phối hợp)",
+        qualifier="phối hợp",
+        known=False,
+        group=None,
     )
 
 
 def test_enumeration_with_shared_head() -> None:
     result = parse_agencies("Các Sở: Nội vụ, Tài chính, Tư pháp")
     assert result.names == ["Sở Nội vụ", "Sở Tài chính", "Sở Tư pháp"]
-    assert parse_agencies("Các Sở: Nội vụ, Tài chính và Tư pháp").names == ["Sở Nội vụ", "Sở Tài chính", "Sở Tư pháp"]
+    assert parse_agencies("Các Sở: Nội vụ, Tài chính và Tư pháp").names == [
+        "Sở Nội vụ",
+        "Sở Tài chính",
+        "Sở Tư pháp",
+    ]
 
 
 def test_names_with_commas_and_va_are_not_split() -> None:
@@ -360,7 +394,11 @@ def test_joining_va_splits_two_agencies() -> None:
 
 
 def test_bullets_and_newlines_split() -> None:
-    assert parse_agencies("- Sở Nội vụ\n- Sở Tài chính\n+ Sở Tư pháp").names == ["Sở Nội vụ", "Sở Tài chính", "Sở Tư pháp"]
+    assert parse_agencies("- Sở Nội vụ\n- Sở Tài chính\n+ Sở Tư pháp").names == [
+        "Sở Nội vụ",
+        "Sở Tài chính",
+        "Sở Tư pháp",
+    ]
     assert parse_agencies("Sở Nội vụ\nSở Tài chính").names == ["Sở Nội vụ", "Sở Tài chính"]
 
 
@@ -389,7 +427,10 @@ def test_piece_without_letters_is_ignored() -> None:
 
 
 def test_split_agencies_returns_raw_pieces() -> None:
-    assert split_agencies("- Sở nội vụ - Các phòng và đơn vị thuộc Sở") == ["Sở nội vụ", "Các phòng và đơn vị thuộc Sở"]
+    assert split_agencies("- Sở nội vụ - Các phòng và đơn vị thuộc Sở") == [
+        "Sở nội vụ",
+        "Các phòng và đơn vị thuộc Sở",
+    ]
     assert split_agencies("Sở Khoa học và Công nghệ (chủ trì, phối hợp kiểm tra); Sở KHCN") == [
         "Sở Khoa học và Công nghệ (chủ trì, phối hợp kiểm tra)",
         "Sở KHCN",
@@ -421,7 +462,23 @@ def test_parse_never_raises(text: str) -> None:
 
 
 ALPHABET = st.sampled_from(
-    ["Sở ", "Nội vụ", "Các ", "sở, ban, ngành", ", ", "; ", " và ", " - ", "\n", "(", ")", "UBND cấp xã", "Phòng ", ":", "."]
+    [
+        "Sở ",
+        "Nội vụ",
+        "Các ",
+        "sở, ban, ngành",
+        ", ",
+        "; ",
+        " và ",
+        " - ",
+        "\n",
+        "(",
+        ")",
+        "UBND cấp xã",
+        "Phòng ",
+        ":",
+        ".",
+    ]
 )
 
 

@@ -83,3 +83,15 @@ def test_discover_skips_sidecars_and_hidden(tmp_path):
     (tmp_path / "sub" / "b.PDF").write_bytes(b"%PDF")
     (tmp_path / "c.xlsx").write_text("x")
     assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == ["a.txt", "sub/b.PDF"]
+
+
+def test_issuer_agency_and_reference_tables(sample_db):
+    tmp, _ = sample_db
+    con = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
+    got = dict(con.execute("select source_file, issuer_agency from documents").fetchall())
+    assert got["ha-tinh-ubnd-tinh-2026-qd-3369.txt"] == "UBND tỉnh"
+    assert got["van-phong-ubnd-tinh-2026-phu-luc.txt"] == "Văn phòng UBND tỉnh"
+    groups = con.execute("select groups from agencies where name = 'Sở Ngoại vụ'").fetchone()[0]
+    assert "all_provincial_departments" in groups
+    label = con.execute("select label from agency_groups where key = 'all_provincial_departments'").fetchone()[0]
+    assert label == "Các sở, ban, ngành cấp tỉnh"
