@@ -23,6 +23,10 @@ class GridRow:
     page: int | None = None
     after_page_break: bool = False     # first row after a header repeated at a page top
     warnings: list[str] = field(default_factory=list)
+    # column → number of columns one merged cell covers (DOCX gridSpan); its text sits in
+    # the first column, the columns it also covers hold "".
+    spans: dict[int, int] = field(default_factory=dict)
+    table_index: int | None = None     # the source table, when one grid stitches several (DOCX)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from parsers.errors import ParseError
 EXIT_OK = 0
 EXIT_SOME_FAILED = 3      # the batch ran; some files were skipped (cron mail should fire)
 EXIT_RUN_FAILED = 4       # the run itself failed; nothing was changed
+EXIT_LOCKED = 5           # another run holds the lock; this one changed nothing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,12 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--raw", type=Path, default=Path("data/raw"))
     ing.add_argument("--out", type=Path, default=Path("data/normalized"))
     ing.add_argument("--db", type=Path, default=Path("data/cchc.duckdb"))
+    ing.add_argument("--incremental", action="store_true",
+                     help="read only new and changed files, drop removed ones (the nightly run)")
+    ing.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="parser processes (default: the cores available)")
     prs = sub.add_parser("parse", help="print one file's task rows as JSON lines; writes nothing")
     prs.add_argument("file", type=Path)
     args = parser.parse_args(argv)
     if args.command == "parse":
         return parse_command(args.file)
-    return ingest_command(args.raw, args.out, args.db)
+    return ingest_command(args.raw, args.out, args.db, incremental=args.incremental, jobs=args.jobs)
 
 
 def parse_command(path: Path) -> int:
@@ -44,25 +49,30 @@ def parse_command(path: Path) -> int:
     return EXIT_OK
 
 
-def ingest_command(raw: Path, out: Path, db: Path) -> int:
+def ingest_command(raw: Path, out: Path, db: Path, incremental: bool = False, jobs: int | None = None) -> int:
+    from pipeline.batch import default_jobs
     from pipeline.ingest import ingest
+    from pipeline.lock import LockBusy
+    from pipeline.runlog import Console, header_line, report_lines
 
     if not raw.is_dir():
         print(f"error: {raw}: no such folder", file=sys.stderr)
         return EXIT_RUN_FAILED
-    try:
-        report = ingest(raw, out, db)
-    except (OSError, RuntimeError) as exc:
-        print(f"error: ingest failed, previous data kept: {exc}", file=sys.stderr)
+    if jobs is not None and jobs < 1:
+        print(f"error: --jobs {jobs}: give 1 or more", file=sys.stderr)
         return EXIT_RUN_FAILED
-    for doc in report.documents:
-        print(f"ok      {doc.source_file}: {doc.task_count} rows ({doc.issuer or 'issuer unknown'}, "
-              f"{doc.plan_year or 'year unknown'})")
-    for failure in report.failures:
-        print(f"FAILED  {failure.error}")
-    print(f"{len(report.documents)} files, {len(report.tasks)} task rows, {len(report.failures)} failed"
-          f" → {out}/, {db}")
-    return EXIT_SOME_FAILED if report.failures else EXIT_OK
+    print(header_line(raw, out, db, incremental, jobs or default_jobs()), flush=True)
+    try:
+        report = ingest(raw, out, db, incremental=incremental, jobs=jobs, console=Console())
+    except LockBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except Exception as exc:  # noqa: BLE001 - whatever broke, the previous state is intact: say so
+        print(f"error: ingest failed, previous data kept: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    for line in report_lines(report, out, db, incremental):
+        print(line)
+    return EXIT_SOME_FAILED if report.failed_now else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -1,20 +1,17 @@
-"""The batch: every file under data/raw → documents.parquet + tasks.parquet → DuckDB views.
+"""Per file: plan file → parser (grid + provenance) → structure (rows) → normalize (typed rows).
 
-file → parser (grid + provenance) → structure (rows) → normalize (typed) → Parquet → views.
-A file that fails is recorded with its reason and skipped; the rest of the batch goes on.
-Parquet files are written to a temporary name and renamed, so readers never see half a file.
+`process_file` turns one file into a document and its task rows (or raises a ParseError naming
+the file). The batch over a folder — incremental, parallel, locked, committed atomically — is
+`pipeline.batch`; `ingest()` here is its entry point for callers and the CLI.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from parsers.errors import NotAPlan, ParseError
 from parsers.registry import SUFFIXES, parse_file
@@ -23,7 +20,7 @@ from pipeline.normalize import task_row
 from pipeline.sidecar import SUFFIX as SIDECAR_SUFFIX
 from pipeline.sidecar import apply_sidecar, read_sidecar
 from pipeline.structure import file_tasks
-from schemas.arrow import documents_schema, schema_for, tasks_schema
+from schemas.arrow import schema_for
 from schemas.models import PlanDocument, TaskRow
 
 PARSER_VERSION = "0.2.0"
@@ -42,15 +39,42 @@ class FileResult:
 
 @dataclass
 class Failure:
+    """A file the tables leave out, and why (one line naming the file)."""
+
     source_file: str
     error: str
+    error_type: str | None = None
+    this_run: bool = True              # False: quarantined by an earlier run, the file unchanged since
 
 
 @dataclass
 class IngestReport:
-    documents: list[PlanDocument]
-    tasks: list[TaskRow]
-    failures: list[Failure]
+    """What a run left in the tables, and what it did to get there."""
+
+    documents: list[PlanDocument]                      # every document the tables now hold, by source_file
+    failures: list[Failure]                            # every file left out (this run's and quarantined)
+    task_count: int = 0
+    out_dir: Path | None = None
+    new: list[str] = field(default_factory=list)       # source files seen for the first time
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    parsed: list[str] = field(default_factory=list)    # source files parsed in this run (ok or not)
+    unchanged: int = 0
+    reprocess_reason: str | None = None
+    record: object = None                              # the pipeline.runlog.RunRecord of the run
+
+    @property
+    def tasks(self) -> list[TaskRow]:
+        """Every task row of the tables (read back from tasks.parquet: costly for a large folder)."""
+        import pyarrow.parquet as pq
+
+        if self.out_dir is None:
+            return []
+        return [TaskRow(**row) for row in pq.read_table(self.out_dir / "tasks.parquet").to_pylist()]
+
+    @property
+    def failed_now(self) -> list[Failure]:
+        return [f for f in self.failures if f.this_run]
 
 
 def discover(raw_dir: Path) -> list[Path]:
@@ -65,11 +89,14 @@ def discover(raw_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None) -> FileResult:
-    """Given one plan file, return its document and task rows (raises ParseError on bad input)."""
+def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None, *,
+                 sha256: str | None = None) -> FileResult:
+    """Given one plan file, return its document and task rows (raises ParseError on bad input).
+
+    `sha256`, when the caller has already hashed the file, spares reading it twice.
+    """
     source_file = path.relative_to(raw_dir).as_posix()
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(path.read_bytes()).hexdigest()
     parsed = parse_file(path)
     raw_tasks = file_tasks(parsed)
     if not raw_tasks:
@@ -90,86 +117,90 @@ def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None)
     return FileResult(source_file, document, rows, framework_ref)
 
 
+def describe_failure(path: Path, exc: Exception) -> tuple[str, str]:
+    """Given a file and what processing it raised, return (one-line reason naming the file, error type)."""
+    from pipeline.manifest import describe_os_error
+
+    if isinstance(exc, ParseError):
+        return str(exc), type(exc).__name__
+    if isinstance(exc, OSError):
+        return describe_os_error(path, exc), type(exc).__name__
+    if isinstance(exc, MemoryError):
+        return f"{path}: out of memory while parsing", "MemoryError"
+    return f"{path}: the parser crashed: {type(exc).__name__}: {exc}", type(exc).__name__
+
+
 def run_files(paths: list[Path], raw_dir: Path) -> list[FileResult]:
-    """Process each file; a failure is recorded with its reason, never raised."""
+    """Process each file in this process; a failure is recorded with its reason, never raised."""
     results = []
     now = datetime.now(UTC)
     for path in paths:
         try:
             results.append(process_file(path, raw_dir, now))
-        except ParseError as exc:
-            results.append(FileResult(path.relative_to(raw_dir).as_posix(), error=str(exc)))
-        except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-            reason = f"{path}: unexpected {type(exc).__name__}: {exc}"
-            results.append(FileResult(path.relative_to(raw_dir).as_posix(), error=reason))
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            results.append(FileResult(path.relative_to(raw_dir).as_posix(), error=describe_failure(path, exc)[0]))
     return results
+
+
+LINK_WARNING = "sidecar framework {ref!r} is not among the ingested files"
+_LINK_WARNING_START = LINK_WARNING.split("{")[0]
+
+
+def resolve_framework(ref: str, documents: list[dict]) -> str | None:
+    """Given a sidecar's framework (file name, path or plan number), return that document's doc_id."""
+    for doc in documents:
+        if ref in (doc["source_file"], Path(doc["source_file"]).name, doc.get("plan_number")):
+            return doc["doc_id"]
+    return None
+
+
+def link_documents(documents: list[dict], refs: dict[str, str | None]) -> None:
+    """Given document rows and each one's sidecar framework (by doc_id), set framework_doc_id in place.
+
+    A link warning left by an earlier run is replaced, so linking the same rows twice is a no-op.
+    """
+    for doc in documents:
+        doc["warnings"] = [w for w in doc["warnings"] if not w.startswith(_LINK_WARNING_START)]
+        ref = refs.get(doc["doc_id"])
+        doc["framework_doc_id"] = resolve_framework(ref, documents) if ref else None
+        if ref and doc["framework_doc_id"] is None:
+            doc["warnings"].append(LINK_WARNING.format(ref=ref))
 
 
 def link_frameworks(results: list[FileResult]) -> None:
     """Resolve each sidecar's `framework` (a file name or plan number) to that document's doc_id."""
-    docs = [r.document for r in results if r.document]
-    for result in results:
-        ref = result.framework_ref
-        if not ref or not result.document:
-            continue
-        match = next((d for d in docs if ref in (d.source_file, Path(d.source_file).name, d.plan_number)), None)
-        if match:
-            result.document.framework_doc_id = match.doc_id
-        else:
-            result.document.warnings.append(f"sidecar framework {ref!r} is not among the ingested files")
-
-
-def collect(results: list[FileResult]) -> IngestReport:
-    """Return documents, rows and failures; the same content under two names is kept once."""
-    documents, tasks, failures, seen = [], [], [], {}
-    for r in results:
-        if r.error:
-            failures.append(Failure(r.source_file, r.error))
-        elif r.document.doc_id in seen:
-            failures.append(Failure(r.source_file, f"{r.source_file}: same content as {seen[r.document.doc_id]}"))
-        else:
-            seen[r.document.doc_id] = r.source_file
-            documents.append(r.document)
-            tasks.extend(r.tasks)
-    return IngestReport(documents, tasks, failures)
-
-
-def write_table(rows: list[dict], schema: pa.Schema, target: Path) -> None:
-    """Write rows to Parquet at target atomically: a temp file in the same folder, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pylist(rows, schema=schema)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_outputs(report: IngestReport, out_dir: Path) -> None:
-    """Write documents, tasks and failures Parquet files under out_dir."""
-    write_table([d.model_dump() for d in report.documents], documents_schema(), out_dir / "documents.parquet")
-    write_table([t.model_dump() for t in report.tasks], tasks_schema(), out_dir / "tasks.parquet")
-    failures = [{"source_file": f.source_file, "error": f.error} for f in report.failures]
-    write_table(failures, schema_for_failures(), out_dir / "failures.parquet")
+    done = [r for r in results if r.document]
+    rows = [r.document.model_dump() for r in done]
+    link_documents(rows, {r.document.doc_id: r.framework_ref for r in done})
+    for result, row in zip(done, rows, strict=True):
+        result.document.framework_doc_id = row["framework_doc_id"]
+        result.document.warnings = row["warnings"]
 
 
 def schema_for_failures() -> pa.Schema:
-    return pa.schema([pa.field("source_file", pa.string(), False), pa.field("error", pa.string(), False)])
+    """Return the schema of failures.parquet: one row per file the tables leave out."""
+    return pa.schema([
+        pa.field("source_file", pa.string(), False, {"description": "path relative to the raw folder"}),
+        pa.field("error", pa.string(), False, {"description": "one line naming the file and the reason"}),
+        pa.field("error_type", pa.string(), True, {"description": "Corrupt, NotAPlan, UnsupportedFormat, "
+                                                   "Encrypted, Duplicate, PermissionError, …"}),
+        pa.field("sha256", pa.string(), True, {"description": "the file's SHA-256 when it could be read"}),
+        pa.field("size", pa.int64(), True),
+        pa.field("failed_at", pa.timestamp("us", tz="UTC"), True,
+                 {"description": "when this content of the file was last tried (retried when it changes)"}),
+    ])
 
 
-def ingest(raw_dir: Path, out_dir: Path, db_path: Path) -> IngestReport:
-    """Parse every file under raw_dir, write the Parquet files, then (re)build the DuckDB views."""
-    from pipeline.database import build_database
+def ingest(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = False, jobs: int | None = None,
+           console=None) -> IngestReport:
+    """Parse the files under raw_dir into Parquet under out_dir and the DuckDB views at db_path.
 
-    results = run_files(discover(raw_dir), raw_dir)
-    link_frameworks(results)
-    report = collect(results)
-    write_outputs(report, out_dir)
-    build_database(db_path, out_dir)
-    return report
+    Full by default (every file parsed again); `incremental=True` reads only new and changed
+    files. Raises pipeline.lock.LockBusy when another run holds the output folder.
+    """
+    from pipeline.batch import run
+
+    return run(raw_dir, out_dir, db_path, incremental=incremental, jobs=jobs, console=console)
 
 
 __all__ = ["ingest", "process_file", "discover", "IngestReport", "schema_for", "PARSER_VERSION"]

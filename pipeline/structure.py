@@ -43,9 +43,23 @@ class RawTask:
 
 
 def file_tasks(parsed: ParsedFile) -> list[RawTask]:
-    """Given a parsed file, return its task rows: phụ lục tables first, then body bullets."""
+    """Given a parsed file, return its task rows: phụ lục tables first, then body bullets.
+
+    A report (báo cáo) proposes tasks under "ĐỀ XUẤT NHIỆM VỤ, GIẢI PHÁP"; those bullets
+    are not a plan's tasks, so a report gives only its task tables (if any).
+    """
     tasks = [t for grid in parsed.grids for t in grid_tasks(grid)]
+    if is_report(parsed):
+        return tasks
     return tasks + body_tasks(parsed.body)
+
+
+def is_report(parsed: ParsedFile) -> bool:
+    """Given a parsed file, say whether its document-type line reads BÁO CÁO and none KẾ HOẠCH."""
+    from parsers.textclean import fold
+
+    kinds = {fold(line.text) for line in parsed.body[:12]}
+    return "bao cao" in kinds and "ke hoach" not in kinds
 
 
 def grid_tasks(grid: Grid) -> list[RawTask]:
@@ -73,11 +87,15 @@ def grid_tasks(grid: Grid) -> list[RawTask]:
             continue
         if not any(v for v in values.values()):
             continue
+        shared: list[str] = []
+        if row.spans:
+            values, shared = _spread_spans(cells, row.spans, columns)
         prev = tasks[-1] if tasks else None
         if prev and _is_continuation(values, prev, after_break or row.after_page_break):
             _join(prev, values, row)
         else:
             tasks.append(_new_task(values, prev, row, grid, area, subarea))
+            tasks[-1].warnings.extend(shared)
         after_break = False
     return tasks
 
@@ -118,14 +136,32 @@ def _area_heading(values: dict[str, str | None], columns: dict[int, str], cells)
     return "area", (code, title)
 
 
+def _spread_spans(cells, spans: dict[int, int], columns: dict[int, str]) -> tuple[dict, list[str]]:
+    """A task row's cell merged across columns (DOCX gridSpan) says the same for each field it covers."""
+    cells = list(cells)
+    shared = []
+    for start, width in spans.items():
+        covered = range(start + 1, min(start + width, len(cells)))
+        if cells[start] and all(cells[c] == "" for c in covered):
+            cells[start + 1 : start + width] = [cells[start]] * len(covered)
+            names = [columns[c] for c in range(start, start + width) if c in columns]
+            if len(names) > 1:
+                shared.append(f"one merged cell gives {', '.join(names)}")
+    return {name: cells[i] for i, name in columns.items()}, shared
+
+
 def _starts_lower(text: str) -> bool:
     first = next((ch for ch in text if ch.isalnum() or ch in "-(" ), "")
     return bool(first) and (first.islower() or first in ")")
 
 
 def _is_continuation(values: dict[str, str | None], prev: RawTask, after_break: bool) -> bool:
-    """A row with no STT that only carries the rest of the row above's cells (page break)."""
-    if values.get("stt"):
+    """A row with no STT that only carries the rest of the row above's cells (page break).
+
+    An STT merged with the row above (None: vMerge, rowspan) marks a row of the same task
+    (another product, another hoạt động), never the rest of a broken row.
+    """
+    if values.get("stt") or ("stt" in values and values["stt"] is None):
         return False
     texts = [v for k, v in values.items() if v and k != "stt"]
     if not texts:
@@ -154,5 +190,6 @@ def _new_task(values, prev: RawTask | None, row: GridRow, grid: Grid, area, suba
             inherit = name in INHERITED and not fields[name]
             if inherit or values.get(name, "") is None:
                 fields[name] = prev.fields.get(name, "")
+    table_index = grid.table_index if row.table_index is None else row.table_index
     return RawTask("appendix", fields, stt, area[0], area[1], subarea, row.page, row.source_row,
-                   grid.table_index, warnings)
+                   table_index, warnings)

@@ -1,0 +1,70 @@
+"""Parse an old binary Word file (.doc, Word 97-2003): convert it to .docx with LibreOffice, then
+read that with the DOCX parser.
+
+LibreOffice is optional: without `soffice` on the PATH a .doc gives a one-line error naming the
+file and the package to install (`make setup-full` installs it). Each conversion runs headless
+in its own temporary folder and user profile (so runs in parallel do not share a profile), under
+a timeout after which the whole LibreOffice process group is killed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from parsers.docx import ENCRYPTED_STREAM, parse_docx
+from parsers.errors import Corrupt, Encrypted, ParseError, UnsupportedFormat
+from parsers.grid import ParsedFile
+
+CONVERT_TIMEOUT = 180            # seconds: a first start of LibreOffice builds its profile
+SOFFICE_NAMES = ("soffice", "libreoffice")
+INSTALL_HINT = "install LibreOffice (apt-get install libreoffice-writer, or make setup-full) or save it as .docx"
+
+
+def find_soffice() -> str | None:
+    """Return the path of LibreOffice's `soffice` (or `libreoffice`) command, or None."""
+    return next((found for name in SOFFICE_NAMES if (found := shutil.which(name))), None)
+
+
+def parse_doc(path: str | Path) -> ParsedFile:
+    """Given a .doc plan, return what the DOCX parser makes of its LibreOffice conversion."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        if ENCRYPTED_STREAM in fh.read(64 * 1024 * 1024):
+            raise Encrypted(path, "password-protected Word file: remove the password in Word and save again")
+    soffice = find_soffice()
+    if soffice is None:
+        raise UnsupportedFormat(path, f".doc (Word 97-2003) needs LibreOffice to convert: {INSTALL_HINT}")
+    with tempfile.TemporaryDirectory(prefix="cchc-doc-") as tmp:
+        converted = convert_to_docx(path, Path(tmp), soffice)
+        try:
+            parsed = parse_docx(converted)
+        except ParseError as exc:
+            raise type(exc)(path, exc.reason) from None
+    parsed.warnings.insert(0, "converted from .doc with LibreOffice")
+    return parsed
+
+
+def convert_to_docx(path: Path, workdir: Path, soffice: str, timeout: float = CONVERT_TIMEOUT) -> Path:
+    """Given a .doc and an empty folder, return the .docx LibreOffice writes there (errors name path)."""
+    source = workdir / "input.doc"                 # a plain name: LibreOffice trips on some file names
+    shutil.copyfile(path, source)
+    command = [soffice, f"-env:UserInstallation={(workdir / 'profile').as_uri()}", "--headless",
+               "--norestore", "--nolockcheck", "--nologo", "--convert-to", "docx:MS Word 2007 XML",
+               "--outdir", str(workdir / "out"), str(source)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True, cwd=workdir)
+    try:
+        _, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise Corrupt(path, f"LibreOffice did not convert it within {timeout:.0f} s") from None
+    target = workdir / "out" / "input.docx"
+    if not target.exists():
+        detail = (err.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1][:160]
+        raise Corrupt(path, f"LibreOffice could not convert it ({detail})")
+    return target

@@ -1,0 +1,23 @@
+-- stg_department_rows: one row per task row (phụ lục row or body bullet) of a department plan that has a
+-- framework, with the framework it is compared with and the department's canonical agency name.
+CREATE OR REPLACE VIEW stg_department_rows AS
+SELECT t.doc_id AS department_doc_id,
+       t.row_no AS department_row_no,
+       p.framework_doc_id,
+       p.department_agency,
+       t.source_part,
+       t.area_code,
+       t.subarea,
+       t.stt,
+       t.objective,
+       t.task,
+       t.activity,
+       t.content,
+       t.product,
+       t.leads,
+       t.partners,
+       t.due_end,
+       t.recurrence,
+       t.budget_vnd
+FROM tasks t
+JOIN stg_plan_frameworks p ON p.department_doc_id = t.doc_id;
