@@ -62,7 +62,7 @@ def convert_to_docx(path: Path, workdir: Path, soffice: str, timeout: float = CO
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise Corrupt(path, f"LibreOffice did not convert it within {timeout:.0f} s") from None
+        raise Corrupt(path, f"LibreOffice did not convert it within {timeout:g} s") from None
     target = workdir / "out" / "input.docx"
     if not target.exists():
         detail = (err.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1][:160]

@@ -1,15 +1,18 @@
 """Parse a Word plan (.docx): task tables as grids of cells, paragraphs as body lines.
 
-check_package → open_package (python-docx) → read_blocks (paragraphs and tables in
-document order, walking w:tbl/w:tr/w:tc directly: merged cells, numbering labels, legacy
-fonts) → assemble (task tables picked by their header, split tables stitched, the text
-before the phụ lục kept as body lines) → the same `ParsedFile` the text parser gives.
+check_package (encrypted, truncated, not Word, zip bomb) → open_package (python-docx's package
+reader, plain lxml trees) → DocReader.blocks (paragraphs and tables in document order, walking
+w:tbl/w:tr/w:tc directly: merged cells, Word numbering labels, legacy TCVN3/VNI fonts) →
+assemble (task tables picked by their header, split tables stitched, the text before the phụ
+lục kept as body lines) → the same `ParsedFile` the text parser gives.
 
 In a grid a cell is "" when empty and None when merged with the row above (vMerge
 continue); a cell spanning several columns (gridSpan) keeps its text in its first column,
 the columns it covers hold "" and `GridRow.spans` records the span. `Grid.table_index`
 counts the document's tables from 0 in document order (nested ones included);
-`GridRow.source_row` is the row's 1-based position in its Word table.
+`GridRow.source_row` is the row's 1-based position in its Word table; `page` is the page
+Word last rendered it on (w:lastRenderedPageBreak), None when the file does not say.
+Text boxes and deleted (tracked) text are not read.
 """
 from __future__ import annotations
 
@@ -76,8 +79,12 @@ def check_package(path: Path) -> None:
         raise Corrupt(path, "a zip archive but not a Word document (no word/ part)")
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
-            raise Corrupt(path, f"{info.filename} would inflate to {info.file_size // 2**20} MB, "
-                                f"over the {MAX_PART_BYTES // 2**20} MB limit")
+            raise Corrupt(path, f"{info.filename} would inflate to {_size(info.file_size)}, "
+                                f"over the {_size(MAX_PART_BYTES)} limit")
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 1024:.0f} KB"
 
 
 @dataclass
@@ -124,6 +131,14 @@ def _val(parent, tag: str) -> str | None:
     return child.get(W_VAL) if child is not None else None
 
 
+def _int(value: str | None, default: int) -> int:
+    """Given an attribute value, return it as an int, or default when absent or malformed."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 class Styles:
     """The style sheet, for what a paragraph inherits: numbering (numPr) and run font."""
 
@@ -157,7 +172,7 @@ class Styles:
             for style in self._chain(style_id or self.default_paragraph):
                 num_pr = style.find(f"{W_PPR}/{W_NUMPR}")
                 if num_pr is not None:
-                    self._numbering[style_id] = (_val(num_pr, W_NUMID), int(_val(num_pr, W_ILVL) or 0))
+                    self._numbering[style_id] = (_val(num_pr, W_NUMID), _int(_val(num_pr, W_ILVL), 0))
                     break
         return self._numbering[style_id]
 
@@ -195,7 +210,7 @@ def _cell_props(tcpr) -> tuple[int, str | None, str | None]:
     for prop in tcpr:
         tag = prop.tag
         if tag == W_GRIDSPAN:
-            span = max(int(prop.get(W_VAL) or 1), 1)
+            span = max(_int(prop.get(W_VAL), 1), 1)
         elif tag == W_VMERGE:
             vmerge = prop.get(W_VAL) or "continue"
         elif tag == W_HMERGE:
@@ -228,8 +243,8 @@ def _level(lvl) -> Level:
     return Level(
         fmt=_val(lvl, _W + "numFmt") or "decimal",
         text=_val(lvl, _W + "lvlText") if lvl.find(_W + "lvlText") is not None else "",
-        start=int(_val(lvl, _W + "start") or 1),
-        restart=int(restart) if restart is not None else None,
+        start=_int(_val(lvl, _W + "start"), 1),
+        restart=_int(restart, 0) if restart is not None else None,
         legal=lvl.find(_W + "isLgl") is not None and _val(lvl, _W + "isLgl") not in ("0", "false"),
         suffix="" if _val(lvl, _W + "suff") == "nothing" else " ",
     )
@@ -279,17 +294,17 @@ class Numbering:
             return
         for abstract in element.iter(_W + "abstractNum"):
             aid = abstract.get(_W + "abstractNumId")
-            self._abstract[aid] = {int(lvl.get(W_ILVL) or 0): _level(lvl) for lvl in abstract.iter(_W + "lvl")}
+            self._abstract[aid] = {_int(lvl.get(W_ILVL), 0): _level(lvl) for lvl in abstract.iter(_W + "lvl")}
             link = _val(abstract, _W + "numStyleLink")
             if link:
                 self._links[aid] = link
         for num in element.iter(_W + "num"):
             starts, levels = {}, {}
             for override in num.iter(_W + "lvlOverride"):
-                ilvl = int(override.get(W_ILVL) or 0)
+                ilvl = _int(override.get(W_ILVL), 0)
                 start = _val(override, _W + "startOverride")
                 if start is not None:
-                    starts[ilvl] = int(start)
+                    starts[ilvl] = _int(start, 1)
                 lvl = override.find(_W + "lvl")
                 if lvl is not None:
                     levels[ilvl] = _level(lvl)
@@ -461,7 +476,7 @@ class DocReader:
             return self.numbering.label(*inherited) if inherited else ""
         num_id, ilvl = num_pr
         num_id = num_id if num_id is not None else (inherited or (None, 0))[0]
-        ilvl = int(ilvl) if ilvl is not None else (inherited or (None, 0))[1]
+        ilvl = _int(ilvl, 0) if ilvl is not None else (inherited or (None, 0))[1]
         return self.numbering.label(num_id, ilvl)
 
     def _unlegacy(self, text: str, run, style: str | None) -> str:
@@ -515,7 +530,7 @@ class DocReader:
 
     def _row(self, tr, n: int, table: Table) -> GridRow:
         page = self.page
-        before = int(_val(tr.find(W_TRPR), W_GRIDBEFORE) or 0)
+        before = _int(_val(tr.find(W_TRPR), W_GRIDBEFORE), 0)
         cells: list[str | None] = [""] * before
         spans: dict[int, int] = {}
         start_marks, row_marks, last = self.marks, 0, None
@@ -559,14 +574,14 @@ def find_header(table: Table) -> tuple[int | None, dict[int, str] | None]:
     rows = table.rows
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns = header_map(row.cells)
-        if columns:
-            return i, columns
         if i + 1 < len(rows) and (row.spans or None in rows[i + 1].cells):
             combined = _combine_header(row, rows[i + 1])
-            columns = header_map(combined)
-            if columns:
+            both = header_map(combined)
+            if both and len(both) > len(columns or {}):
                 rows[i : i + 2] = [GridRow(combined, row.source_row, row.page, table_index=row.table_index)]
-                return i, columns
+                return i, both
+        if columns:
+            return i, columns
     return None, None
 
 
@@ -627,13 +642,13 @@ def assemble(blocks: Iterator[Paragraph | Table]) -> ParsedFile:
         elif block.columns is not None:
             grids.append(Grid(block.rows[block.header_at :], block.index))
             current = block
-        elif not grids and in_appendix:
+        elif (grids or in_appendix) and len(block.rows) > 1 and block.width >= 3:
+            warnings.append(f"table {block.index} skipped: no task header ({_first_cells(block)})")
+        elif in_appendix and not grids:
             head.extend(block.lines())
         elif not grids:
             page = block.rows[0].page if block.rows else None
             body.extend(BodyLine(ln, block.first_paragraph, page) for ln in block.lines())
-        elif len(block.rows) > 1 and block.width >= 3:
-            warnings.append(f"table {block.index} skipped: no task header ({_first_cells(block)})")
         text_since_table = False
     return ParsedFile("docx", grids, body, appendix_head=head if grids else [], warnings=warnings)
 

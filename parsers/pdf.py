@@ -23,7 +23,7 @@ import regex as re
 from parsers import pdf_cells as cells_
 from parsers.errors import Corrupt, Encrypted, NoTextLayer, ParseError
 from parsers.grid import BodyLine, Grid, GridRow, ParsedFile
-from parsers.headers import header_field, header_map
+from parsers.headers import header_map
 from parsers.pdf_cells import Line
 from parsers.textclean import fold, one_line
 
@@ -80,6 +80,7 @@ def parse_pdf(path: str | Path, ocr: bool | None = None) -> ParsedFile:
         pages: list[PageContent] = []
         for n, page in enumerate(pdf.pages, start=1):
             pages.append(read_page_checked(path, page, n, _carried_table(pages)))
+            page.close()                     # drop the page's parsed objects: memory stays flat
         warnings = read_scanned_pages(path, pdf, pages, ocr)
     groups = stitch_tables([t for p in pages for t in p.tables])
     grids = [Grid(group_rows(group), i) for i, group in enumerate(groups)]
@@ -154,13 +155,16 @@ def read_page(page, number: int, carry: PageTable | None = None) -> PageContent:
 
     `carry`: the borderless table the page before ended with.
     """
-    chars = cells_.glue_combining([c for c in page.chars if c.get("upright", True)])
+    chars, edges = page.chars, None
+    if _sideways(chars):
+        chars, edges = turn_upright(chars, page.edges, page.width, page.height, _clockwise(chars))
+    chars = cells_.glue_combining([c for c in chars if _across(c)])
     inked = [c for c in chars if c["text"].strip()]
     if len(inked) < MIN_TEXT_CHARS and page.images:
         return PageContent(number, [], cells_.chars_to_lines(inked, split_gap=cells_.BIG_GAP), scanned=True)
     space = _space_width(chars)
     tables = []
-    for found in page.find_tables(table_settings(page)):
+    for found in page.find_tables(table_settings(page, edges)):
         table = ruled_table(found.cells, found.bbox, chars, number, space)
         if table:
             tables.append(table)
@@ -179,18 +183,59 @@ def read_page(page, number: int, carry: PageTable | None = None) -> PageContent:
     return PageContent(number, tables, lines)
 
 
-def table_settings(page) -> dict:
+def _across(ch: dict) -> bool:
+    """Say whether a char's baseline runs across the page, from its text matrix.
+
+    pdfminer's own `upright` takes a quarter-turned matrix (6e-17, -1, 1, 6e-17) for
+    upright, since 6e-17 × 6e-17 > 0; the larger of the matrix's first two terms decides.
+    """
+    matrix = ch.get("matrix")
+    return abs(matrix[0]) >= abs(matrix[1]) if matrix else ch.get("upright", True)
+
+
+def _sideways(chars: list[dict]) -> bool:
+    """Say whether most of a page's text runs sideways (a landscape table drawn on a portrait page)."""
+    inked = [c for c in chars if c["text"].strip()]
+    return sum(not _across(c) for c in inked) > len(inked) / 2
+
+
+def _clockwise(chars: list[dict]) -> bool:
+    """Say whether sideways text reads top to bottom (its baseline points down the page)."""
+    turned = [c for c in chars if not _across(c)]
+    return 2 * sum(1 for c in turned if c["matrix"][1] < 0) >= len(turned)
+
+
+def turn_upright(chars: list[dict], edges: list[dict], width: float, height: float, clockwise: bool):
+    """Given a sideways page's chars and ruling edges, return both turned a quarter so the text reads across.
+
+    Text reading top to bottom (clockwise) turns with x ← top, top ← width − x; text reading
+    bottom to top the other way. The chars come back upright.
+    """
+    def box(obj: dict) -> dict:
+        x0, x1, top, bottom = obj["x0"], obj["x1"], obj["top"], obj["bottom"]
+        if clockwise:
+            turned = {"x0": top, "x1": bottom, "top": width - x1, "bottom": width - x0}
+        else:
+            turned = {"x0": height - bottom, "x1": height - top, "top": x0, "bottom": x1}
+        return {**obj, **turned}
+
+    upright = [{**box(c), "upright": True, "matrix": (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)} for c in chars]
+    flipped = [{**box(e), "orientation": "v" if e.get("orientation") == "h" else "h"} for e in edges]
+    return upright, flipped
+
+
+def table_settings(page, edges: list[dict] | None = None) -> dict:
     """Return pdfplumber's table settings for a page: ruling lines, straightened on rotated pages.
 
     On a page with /Rotate, pdfminer's rotated coordinates leave a horizontal rule's two
     ends a hair apart (97.95093700000001 vs …07), and pdfplumber then files it as a
     vertical edge: the table vanishes. Edges are given explicitly, with their orientation
-    read from their extent.
+    read from their extent; so are the edges of a sideways page, once turned upright.
     """
-    if not page.rotation:
+    if not page.rotation and edges is None:
         return TABLE_SETTINGS
     vertical, horizontal = [], []
-    for edge in page.edges:
+    for edge in page.edges if edges is None else edges:
         flat = abs(edge["bottom"] - edge["top"]) < 0.01
         upright = abs(edge["x1"] - edge["x0"]) < 0.01
         if flat == upright:
@@ -461,4 +506,4 @@ def _is_appendix_title(text: str) -> bool:
     return len(text) < 80 and bool(_APPENDIX.match(fold(text)))
 
 
-__all__ = ["parse_pdf", "PageTable", "PageContent", "header_field"]
+__all__ = ["parse_pdf", "read_page", "PageTable", "PageContent"]

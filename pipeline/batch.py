@@ -19,7 +19,7 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -262,7 +262,6 @@ class Assembly:
     failures: list[dict]
     failure_flags: dict[str, bool]      # source file → failed in this run
     task_count: int
-    tables_changed: dict[str, bool] = field(default_factory=dict)
 
 
 def assemble(plan: Plan, results: dict[str, WorkResult], previous: Manifest | None, prev_snapshot: Path | None,
@@ -292,9 +291,8 @@ def assemble(plan: Plan, results: dict[str, WorkResult], previous: Manifest | No
     link_documents(documents, {entries[rel].doc_id: entries[rel].framework_ref for rel in winners})
 
     failures = [failure_row(rel, e) for rel, e in entries.items() if e.status != OK]
-    flags = {rel: rel in plan.vanished or (rel in results and results[rel].outcome != SAME)
-             or rel not in old or (old[rel].status, old[rel].error) != (entries[rel].status, entries[rel].error)
-             for rel, e in entries.items() if e.status != OK}
+    flags = {rel: failed_this_run(rel, e, old.get(rel), results.get(rel)) for rel, e in entries.items()
+             if e.status != OK}
 
     prev_order = _doc_order(prev_snapshot) if prev_snapshot is not None and not fresh else None
     order = [entries[rel].doc_id for rel in winners]
@@ -302,6 +300,12 @@ def assemble(plan: Plan, results: dict[str, WorkResult], previous: Manifest | No
                                                                                           prev_snapshot)
     task_count = sum(entries[rel].rows for rel in winners)
     return Assembly(manifest, documents, tasks, failures, flags, task_count)
+
+
+def failed_this_run(rel: str, entry: Entry, old: Entry | None, result: WorkResult | None) -> bool:
+    """Return True when a left-out file is news: tried in this run, or newly left out (else: quarantined)."""
+    tried = result is not None and result.outcome != SAME
+    return tried or old is None or (old.status, old.error) != (entry.status, entry.error)
 
 
 def entry_from(result: WorkResult, old: Entry | None, stamp: str, parser_version: str) -> Entry:
@@ -451,6 +455,9 @@ def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, 
 
     manifest = Manifest(version, kinds, run_id=record.run_id, committed_at=now.isoformat())
     built = assemble(plan, results, previous, prev_snapshot, manifest, now)
+    record.rows_parsed = sum(r.tasks.num_rows for r in results.values() if r.outcome == OK)
+    for result in results.values():
+        result.tasks = None                    # in the assembled table now: let the memory go
     snapshot = write_snapshot(out_dir, record.run_id, built, previous, prev_snapshot)
     record.wrote_snapshot = snapshot != prev_snapshot
     collect_garbage(out_dir)
@@ -505,7 +512,6 @@ def _report(plan: Plan, results: dict[str, WorkResult], built: Assembly, old: di
     record.failed = sum(f.this_run for f in failures)
     record.quarantined = len(failures)
     record.documents, record.task_rows = len(built.documents), built.task_count
-    record.rows_parsed = sum(r.tasks.num_rows for r in results.values() if r.outcome == OK)
     record.snapshot = snapshot.name if snapshot else None
     record.reprocess_reason = plan.reprocess_reason
     parsed = [rel for rel, r in results.items() if r.outcome != SAME]

@@ -8,11 +8,12 @@ SELECT
     1.0::DOUBLE  AS weight_activity,    -- hoạt động, or nội dung when the row has neither
     0.5::DOUBLE  AS weight_product,     -- sản phẩm / kết quả / tài liệu kiểm chứng: lower weight
     1.0::DOUBLE  AS weight_bigram,      -- a two-syllable term (Vietnamese words span syllables) against a unigram
-    1.0::DOUBLE  AS max_df_ratio,       -- a term in more than this share of all compared units is dropped
+    1.0::DOUBLE  AS max_df_ratio,       -- a term in more than this share of all compared units is left out of scores
     -- a nhiệm vụ's score mixes the best cosine with one of its hoạt động (this share) and the cosine with
     -- the nhiệm vụ's own text (the rest): a row echoing one sub-activity of an unrelated nhiệm vụ scores low
     0.5::DOUBLE  AS weight_hoat_dong_match,
     0.35::DOUBLE AS strong_min,         -- score from which a match is strong
     0.23::DOUBLE AS weak_min,           -- score from which a match is weak; below it the band is none
     0.40::DOUBLE AS cross_area_min,     -- a framework row of another area is a candidate only from this score
+    0.01::DOUBLE AS cross_area_max_df_ratio,  -- ... and only when it shares a term this rare (share of all units)
     3::INTEGER   AS top_k;              -- framework matches kept per department row and level

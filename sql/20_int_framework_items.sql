@@ -6,14 +6,17 @@ CREATE OR REPLACE VIEW int_framework_items AS
 WITH pieces AS (
     SELECT f.framework_doc_id, f.framework_row_no, f.activity_codes,
            -- a hoạt động code followed by its dot starts the next hoạt động: "… CCHC 3.19. Thông báo …"
-           regexp_split_to_array(f.activity, '\s+\d+\.\d+\.\s+') AS texts
+           regexp_split_to_array(f.activity, '\s+\d+\.\d+\.\s+') AS texts,
+           coalesce(len(f.activity_codes) > 1
+                    AND len(regexp_split_to_array(f.activity, '\s+\d+\.\d+\.\s+')) = len(f.activity_codes),
+                    false) AS split
     FROM stg_framework_rows f
 )
 SELECT framework_doc_id, framework_row_no, i.item_no::INTEGER AS item_no,
        activity_codes[i.item_no] AS activity_code, texts[i.item_no] AS activity
 FROM pieces, range(1, len(activity_codes) + 1) AS i(item_no)
-WHERE coalesce(len(activity_codes) > 1 AND len(texts) = len(activity_codes), false)
+WHERE split
 UNION ALL
 SELECT framework_doc_id, framework_row_no, 1, activity_codes[1], array_to_string(texts, ' ')
 FROM pieces
-WHERE NOT coalesce(len(activity_codes) > 1 AND len(texts) = len(activity_codes), false);
+WHERE NOT split;

@@ -1,40 +1,36 @@
 -- alignment: one row per department row × one of its best framework matches, at two levels:
---   level 'nhiem_vu'  a framework nhiệm vụ (task_code), scored by its best hoạt động (framework_row_no, item_no);
+--   level 'nhiem_vu'  a framework nhiệm vụ (task_code), shown with its best hoạt động (framework_row_no, item_no);
 --   level 'hoat_dong' one hoạt động of a framework row (framework_row_no, item_no, activity_codes = its code).
 -- rank 1..top_k by score within the level; match_band strong | weak | none from alignment_params. A department
 -- row without any eligible candidate still has one rank-1 row per level, with band none and no framework row.
 -- responsible: the framework names the department as chủ trì or phối hợp, by name, through one of its units
 -- or through a collective it belongs to (any row of the nhiệm vụ at level nhiem_vu; the row at hoat_dong).
 CREATE OR REPLACE VIEW alignment AS
-WITH eligible AS (
-    SELECT * FROM int_pair_scores WHERE eligible
-),
-by_task AS (
-    -- the nhiệm vụ keeps its best-scoring hoạt động (ties: first in document order)
-    SELECT *, 'nhiem_vu' AS level
-    FROM eligible
-    QUALIFY row_number() OVER (PARTITION BY department_doc_id, department_row_no, framework_doc_id, task_code
-                               ORDER BY score DESC, framework_row_no, item_no) = 1
-),
-ranked AS (
-    SELECT *,
-           row_number() OVER (PARTITION BY department_doc_id, department_row_no, level
-                              ORDER BY score DESC, framework_row_no, item_no) AS rank
-    FROM (SELECT * FROM by_task UNION ALL SELECT *, 'hoat_dong' AS level FROM eligible)
+WITH ranked AS (
+    SELECT c.*,
+           row_number() OVER (PARTITION BY c.department_unit, c.level
+                              ORDER BY c.score DESC, c.framework_unit) AS rank
+    FROM int_candidate_scores c
+    WHERE c.eligible
 ),
 kept AS (
-    SELECT department_doc_id, department_row_no, framework_doc_id, level, rank, task_code, framework_row_no,
-           item_no, score, hoat_dong_cosine, nhiem_vu_cosine, shared_terms, top_terms, same_area
-    FROM ranked, alignment_params p
-    WHERE rank <= p.top_k
+    SELECT d.doc_id AS department_doc_id, d.row_no AS department_row_no, r.level, r.rank,
+           f.doc_id AS framework_doc_id, f.task_code, f.row_no AS framework_row_no, f.item_no,
+           r.score, r.hoat_dong_cosine, r.nhiem_vu_cosine, r.top_terms, r.same_area
+    FROM ranked r
+    CROSS JOIN alignment_params p
+    JOIN int_units d ON d.unit_id = r.department_unit
+    JOIN int_units f ON f.unit_id = r.framework_unit
+    WHERE r.rank <= p.top_k
     UNION ALL
     -- department rows without any eligible candidate: one empty rank-1 row per level
-    SELECT d.department_doc_id, d.department_row_no, d.framework_doc_id, lv.level, 1, NULL, NULL,
-           NULL, 0.0, 0.0, 0.0, 0, [], NULL
+    SELECT d.department_doc_id, d.department_row_no, lv.level, 1, d.framework_doc_id, NULL, NULL, NULL,
+           0.0, 0.0, 0.0, [], NULL
     FROM stg_department_rows d, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
-    WHERE NOT EXISTS (SELECT 1 FROM eligible e
-                      WHERE e.department_doc_id = d.department_doc_id
-                        AND e.department_row_no = d.department_row_no)
+    ANTI JOIN (SELECT DISTINCT u.doc_id, u.row_no
+               FROM int_candidate_scores c JOIN int_units u ON u.unit_id = c.department_unit
+               WHERE c.eligible) e
+      ON e.doc_id = d.department_doc_id AND e.row_no = d.department_row_no
 ),
 task_assignment AS (
     SELECT department_doc_id, framework_doc_id, task_code,
@@ -69,7 +65,6 @@ SELECT k.department_doc_id,
        round(k.score, 4) AS score,
        round(k.hoat_dong_cosine, 4) AS hoat_dong_cosine,
        round(k.nhiem_vu_cosine, 4) AS nhiem_vu_cosine,
-       k.shared_terms,
        k.top_terms,
        k.same_area,
        CASE WHEN k.task_code IS NULL THEN 'none'

@@ -20,7 +20,9 @@ from parsers import registry
 from pipeline import batch
 from pipeline.legacy_encoding import unicode_to_tcvn3, unicode_to_vni
 from tests.conftest import FIXTURES, ROOT, seed_path
-from tests.test_nightly import consistent, put_seed, query, run
+from tests.test_nightly import consistent, light_views, put_seed, query, run  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.usefixtures("light_views")
 
 BAD = FIXTURES / "bad"
 _spec = importlib.util.spec_from_file_location("bad_fixtures", BAD / "build.py")

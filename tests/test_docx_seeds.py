@@ -142,3 +142,12 @@ def test_split_tables_are_one_grid(name, tables, headed):
     assert len(parsed.grids) == 1
     if name == "seed-001-split.docx":
         assert sum(r.after_page_break for r in parsed.grids[0].rows) == tables - 1
+
+
+@pytest.mark.parametrize("key", ["000", "003"])
+def test_committed_fixtures_are_what_the_builder_makes(tmp_path, key):
+    from tests.fixtures.build_docx_fixtures import build_seed
+
+    seed_path(key)
+    build_seed(key, tmp_path / "rebuilt.docx")
+    assert (tmp_path / "rebuilt.docx").read_bytes() == fixture_path(PLAIN[key]).read_bytes()

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import pipeline.database
 import pipeline.ingest
 import pipeline.store
 from pipeline import batch
@@ -23,6 +24,18 @@ from pipeline.runlog import Console
 from tests.conftest import FIXTURES, ROOT, seed_path
 
 SMALL = ("000", "004", "001")       # three seeds of different layouts, quick to parse
+
+
+@pytest.fixture
+def light_views(monkeypatch):
+    """In-process runs build only the 0x views (documents, tasks, failures, runs): the full stack of
+    alignment views costs seconds per build, and the CLI tests here build it for real."""
+    real = pipeline.database.view_sql
+    monkeypatch.setattr(pipeline.database, "view_sql", lambda normalized: [
+        (name, sql) for name, sql in real(normalized) if name.startswith("0")])
+
+
+pytestmark = pytest.mark.usefixtures("light_views")
 
 
 # --- helpers (also used by the other nightly test modules) ---------------------------------------
@@ -129,9 +142,8 @@ def test_relative_paths_as_make_nightly_gives_them(tmp_path):
     args = ["-m", "pipeline.cli", "ingest", "--incremental", "--raw", "data/raw", "--out", "data/normalized",
             "--db", "data/cchc.duckdb"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for _ in range(2):
-        out = subprocess.run([sys.executable, *args], cwd=tmp_path, capture_output=True, text=True, env=env)
-        assert out.returncode == 0, out.stderr
+    out = subprocess.run([sys.executable, *args], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
     assert query(tmp_path / "data" / "cchc.duckdb", "select count(*) from documents") == [(3,)]
     assert len(list((tmp_path / "data" / "normalized" / "snapshots").iterdir())) == 1
 
@@ -275,25 +287,6 @@ def test_parallel_run_gives_the_serial_tables(tmp_path):
     assert order == sorted(order)
 
 
-def crash_on_plan_003(item: batch.WorkItem) -> batch.WorkResult:
-    """A worker function that dies (as a segfault or the OOM killer would) on one file."""
-    if item.rel == "plan-003.txt":
-        os._exit(70)
-    return batch.work(item)
-
-
-def test_a_worker_that_dies_costs_only_its_file(tmp_path):
-    raw = tmp_path / "raw"
-    files = corpus(raw, 9)
-    items = [batch.WorkItem(str(p), str(raw), p.name, None, None, True, batch.datetime.now(batch.UTC)) for p in files]
-    results = batch.parse_all(items, 2, Console(enabled=False), fn=crash_on_plan_003)
-    assert len(items) >= batch.MIN_FILES_FOR_POOL                   # so the files went to worker processes
-    assert results["plan-003.txt"].outcome == "failed"
-    assert "process died" in results["plan-003.txt"].error and "plan-003.txt" in results["plan-003.txt"].error
-    assert sorted(r for r, res in results.items() if res.outcome == "ok") == sorted(p.name for p in files
-                                                                                   if p.name != "plan-003.txt")
-
-
 def test_a_stuck_file_is_given_up(tmp_path, monkeypatch):
     plan = put_seed(tmp_path / "raw", "000")
 
@@ -314,15 +307,15 @@ def test_a_stuck_file_is_given_up(tmp_path, monkeypatch):
 def test_exit_codes_and_the_runs_view(tmp_path):
     raw = tmp_path / "raw"
     put_seed(raw, "000")
-    assert nightly(tmp_path).returncode == 0
+    assert run(tmp_path).record.exit_code == 0
     (raw / "junk.pdf").write_bytes((FIXTURES / "bad" / "junk.pdf").read_bytes())
     failed = nightly(tmp_path)
     assert failed.returncode == 3
     assert nightly(tmp_path).returncode == 0                     # quarantined: no new failure, no new mail
     for path in raw.iterdir():
         path.unlink()
-    refused = nightly(tmp_path)
-    assert refused.returncode == 4 and "mounted" in refused.stderr
+    with pytest.raises(batch.RunFailed, match="mounted"):      # the CLI turns this into exit 4
+        run(tmp_path)
     assert query(tmp_path / "cchc.duckdb", "select count(*) from documents") == [(1,)]
     runs = query(tmp_path / "cchc.duckdb", "select status, exit_code, files, new, failed, quarantined, documents,"
                                            " task_rows, total_s >= 0 from runs order by started_at")
@@ -446,3 +439,26 @@ def test_a_failure_at_any_commit_step_keeps_the_last_state(tmp_path, monkeypatch
     assert len(list((tmp_path / "normalized" / "snapshots").iterdir())) == 1
     assert query(tmp_path / "cchc.duckdb", "select status from runs order by started_at") == \
         [("ok",), ("failed",), ("ok",)]
+
+
+def test_fixed_names_and_database_come_back_after_make_clean(tmp_path):
+    put_seed(tmp_path / "raw", "000")
+    run(tmp_path)
+    out = tmp_path / "normalized"
+    snapshot = pipeline.store.current_snapshot(out)
+    for name in ("documents.parquet", "tasks.parquet", "failures.parquet"):       # what `make clean` removes
+        (out / name).unlink()
+    (tmp_path / "cchc.duckdb").unlink()
+    report = run(tmp_path)
+    assert report.record.wrote_snapshot is False and pipeline.store.current_snapshot(out) == snapshot
+    assert query(tmp_path / "cchc.duckdb", "select count(*) from tasks") == [(24,)]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_nightly_and_the_deploy_files_run_the_incremental_ingest():
+    dry = subprocess.run(["make", "-n", "nightly"], cwd=ROOT, capture_output=True, text=True)
+    assert dry.returncode == 0 and "cchc ingest --incremental" in dry.stdout
+    for unit in ("crontab", "cchc-nightly.service"):
+        assert "cchc ingest --incremental" in (ROOT / "deploy" / unit).read_text(encoding="utf-8")
+    timer = (ROOT / "deploy" / "cchc-nightly.timer").read_text(encoding="utf-8")
+    assert "OnCalendar=" in timer and "Persistent=true" in timer

@@ -20,10 +20,10 @@ from pipeline.ingest import process_file, run_files
 from tests.conftest import FIXTURES
 
 PDF = FIXTURES / "pdf"
-RULED = ["000", "001", "003", "004", "000-rotated", "owner-locked"]
+RULED = ["000", "001", "003", "004", "000-rotated", "004-sideways", "owner-locked"]
 BORDERLESS = ["000-borderless", "004-borderless"]
 SEED_OF = {"000": "000", "001": "001", "003": "003", "004": "004", "000-borderless": "000",
-           "004-borderless": "004", "000-rotated": "000", "owner-locked": "000"}
+           "004-borderless": "004", "000-rotated": "000", "004-sideways": "004", "owner-locked": "000"}
 FIELDS = ("stt", "area_code", "subarea", "content", "objective", "task", "activity", "product", "lead_raw",
           "partners_raw", "timeline_raw", "budget_raw", "note", "objective_code", "task_code", "task_codes",
           "activity_codes")
@@ -140,6 +140,16 @@ def test_rotated_pages_read_as_the_landscape_table():
     with pdfplumber.open(PDF / "000-rotated.pdf") as pdf:
         assert {p.rotation for p in pdf.pages} == {90}
     assert _flat(r.cells for r in parsed("000-rotated").grids[0].rows) == _flat(written("000"))
+
+
+def test_a_table_drawn_sideways_on_portrait_pages_is_turned_upright():
+    import pdfplumber
+
+    with pdfplumber.open(PDF / "004-sideways.pdf") as pdf:
+        page = pdf.pages[0]
+        assert page.rotation == 0 and page.width < page.height
+    assert [[c or "" for c in r.cells] for r in parsed("004-sideways").grids[0].rows] == \
+        [[c or "" for c in row] for row in written("004")]
 
 
 def test_phu_luc_title_lines_are_kept():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from parsers.grid import GridRow
-from parsers.pdf import PageTable, continues, group_rows, is_fragment, stitch_tables
+from parsers.pdf import PageTable, continues, group_rows, is_fragment, stitch_tables, turn_upright
 from parsers.pdf_cells import (
     MERGED_ABOVE,
     SPANNED,
@@ -155,3 +155,15 @@ def test_stitching_drops_the_repeated_header_and_joins_the_fragment():
     assert [r.page for r in rows] == [1, 1, 2] and [r.after_page_break for r in rows] == [False, False, True]
     assert rows[1].warnings == ["row continued across a page break"]
     assert all(isinstance(r, GridRow) for r in rows)
+
+
+@pytest.mark.parametrize("clockwise, expected", [
+    (True, {"x0": 100, "x1": 106, "top": 575, "bottom": 585}),     # reads top to bottom
+    (False, {"x0": 736, "x1": 742, "top": 10, "bottom": 20}),      # reads bottom to top
+])
+def test_a_sideways_page_turns_a_quarter(clockwise, expected):
+    char = {"text": "a", "x0": 10, "x1": 20, "top": 100, "bottom": 106, "size": 6, "upright": False}
+    edge = {"x0": 10, "x1": 10, "top": 0, "bottom": 300, "orientation": "v"}
+    chars, edges = turn_upright([char], [edge], 595, 842, clockwise)
+    assert {k: chars[0][k] for k in expected} == expected and chars[0]["upright"]
+    assert edges[0]["orientation"] == "h"

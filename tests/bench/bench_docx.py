@@ -90,8 +90,7 @@ def naive_walk(path: Path, budget: float = NAIVE_BUDGET) -> tuple[float, int, in
     read = 0
     for r in range(n_rows):
         for c in range(n_cols):
-            table.cell(r, c).text
-            read += 1
+            read += len(table.cell(r, c).text) >= 0
         if time.perf_counter() - start > budget:
             break
     return time.perf_counter() - start, read, n_rows * n_cols

@@ -99,40 +99,45 @@ def make_corpus(raw: Path, count: int = FILES) -> dict[str, int]:
     return plan
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Return the summed resident memory of pid and all its descendants, in MB."""
+def tree(pid: int) -> dict[int, tuple[int, float]]:
+    """Return {pid: (resident bytes, CPU seconds so far)} for pid and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    stats: dict[int, tuple[int, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(proc.name))
-            rss[int(proc.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            stats[int(proc.name)] = (int(fields[21]) * os.sysconf("SC_PAGE_SIZE"),
+                                     (int(fields[11]) + int(fields[12])) / tick)
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [pid]
+    found, todo = {}, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        if p in stats:
+            found[p] = stats[p]
         todo.extend(children.get(p, []))
-    return total / 1024 / 1024
+    return found
 
 
-def timed_run(tmp: Path, jobs: int | None = None) -> tuple[float, float, int]:
-    """Run the nightly command once; return (seconds, peak tree RSS in MB, exit code)."""
+def timed_run(tmp: Path, jobs: int | None = None) -> tuple[float, float, float, int]:
+    """Run the nightly command once; return (seconds, peak tree RSS in MB, CPU seconds, exit code)."""
     cmd = [sys.executable, "-m", "pipeline.cli", "ingest", "--incremental", "--raw", str(tmp / "raw"),
            "--out", str(tmp / "normalized"), "--db", str(tmp / "cchc.duckdb")]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0.0]
+    peak, cpu = [0.0], {}
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            now = tree(proc.pid)
+            peak[0] = max(peak[0], sum(rss for rss, _ in now.values()) / 1024 / 1024)
+            cpu.update({p: max(c, cpu.get(p, 0.0)) for p, (_, c) in now.items()})
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -142,7 +147,7 @@ def timed_run(tmp: Path, jobs: int | None = None) -> tuple[float, float, int]:
     sampler.join()
     if proc.returncode not in (0, 3):
         print(out[-2000:], err[-2000:])
-    return elapsed, peak[0], proc.returncode
+    return elapsed, peak[0], sum(cpu.values()), proc.returncode
 
 
 def files_state(folder: Path) -> dict[str, tuple]:
@@ -170,7 +175,8 @@ def main() -> None:
         if not mix["docx"] or not mix["pdf"]:
             print("   note: no DOCX or PDF parser/fixture available for some kinds: text stands in for them")
 
-        first, tree_peak, code = timed_run(tmp)
+        load = os.getloadavg()[0]
+        first, tree_peak, cpu, code = timed_run(tmp)
         worst = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         import duckdb
 
@@ -180,18 +186,21 @@ def main() -> None:
         con.close()
         print(f"first run: {first:.1f} s (target ≤ {FIRST_RUN_TARGET_S} s: {verdict(first <= FIRST_RUN_TARGET_S)}),"
               f" exit {code}; {docs} documents, {rows} task rows, {failed} failed")
+        cores = len(os.sched_getaffinity(0))
+        print(f"   CPU: {cpu:.0f} s over the process tree ≈ {cpu / cores:.0f} s of wall time on {cores} idle cores"
+              f" (load average when it started: {load:.1f}, after: {os.getloadavg()[0]:.1f})")
         print(f"peak memory: whole process tree {tree_peak:.0f} MB (sampled), largest single process {worst:.0f} MB"
               f" (target ≤ {RSS_TARGET_MB} MB: {verdict(tree_peak <= RSS_TARGET_MB)})")
 
         before = files_state(tmp / "normalized"), (tmp / "cchc.duckdb").stat().st_mtime_ns
-        again, _, code = timed_run(tmp)
+        again, _, _, code = timed_run(tmp)
         after = files_state(tmp / "normalized"), (tmp / "cchc.duckdb").stat().st_mtime_ns
         print(f"no-change re-run: {again:.2f} s (target ≤ {RERUN_TARGET_S} s: {verdict(again <= RERUN_TARGET_S)}),"
               f" exit {code}; files rewritten: {'none' if before == after else 'SOME'}")
 
         one = sorted((tmp / "raw").rglob("*.txt"))[0]
         one.write_bytes(one.read_bytes() + b"\n")
-        changed, _, code = timed_run(tmp)
+        changed, _, _, code = timed_run(tmp)
         print(f"one file changed: {changed:.2f} s, exit {code}")
 
 

@@ -1,7 +1,7 @@
--- int_framework_tasks: one row per framework nhiệm vụ (task_code) with its rows gathered: area, the nhiệm vụ
+-- stg_framework_tasks: one row per framework nhiệm vụ (task_code) with its rows gathered: area, the nhiệm vụ
 -- text, its hoạt động codes, every chủ trì / phối hợp named on any of its rows, the latest due_end and the
 -- summed budget.
-CREATE OR REPLACE VIEW int_framework_tasks AS
+CREATE OR REPLACE VIEW stg_framework_tasks AS
 SELECT framework_doc_id,
        task_code,
        min(area_code) AS area_code,

@@ -1,0 +1,34 @@
+-- int_field_syllables: one row per compared field, its text as a list of syllables in reading order: lower
+-- case (the Parquet text is NFC already: parsers.textclean), old tone placement respelled (hoá → hóa),
+-- abbreviations expanded (TTHC → thủ tục hành chính), and '|' where punctuation, an item number ("3.19.")
+-- or a document number ("130/2005/NĐ-CP") broke the text, so that no bigram spans it.
+CREATE OR REPLACE VIEW int_field_syllables AS
+WITH lookups AS (
+    SELECT (SELECT map_from_entries(list({'key': abbreviation_key, 'value': expansion}))
+            FROM stg_abbreviations) AS abbreviations,
+           (SELECT map_from_entries(list({'key': old_ending, 'value': new_ending}))
+            FROM stg_tone_placement) AS endings
+),
+words AS (
+    SELECT f.unit_id, f.weight,
+           list_filter(string_split(translate(
+               regexp_replace(lower(f.text),
+                   -- a document number | an item number | a run of punctuation
+                   '\d+(?:\s*[/-]\s*[\p{L}\p{N}]+)+|\d+(?:\.\d+)+\.?|[^\p{L}\p{N}\s]+', ' | ', 'g'),
+               chr(9) || chr(10) || chr(13), '   '), ' '), lambda x: x <> '') AS words
+    FROM int_row_fields f
+),
+respelled AS (
+    SELECT w.unit_id, w.weight,
+           list_transform(w.words, lambda x:
+               -- "quý", "quả": after q the u belongs to the consonant and the tone stays put
+               CASE WHEN l.endings[right(x, 2)] IS NOT NULL AND NOT (length(x) > 2 AND x[length(x) - 2] = 'q')
+                    THEN left(x, length(x) - 2) || l.endings[right(x, 2)]
+                    ELSE x END) AS words,
+           l.abbreviations
+    FROM words w, lookups l
+)
+SELECT unit_id, weight,
+       string_split(array_to_string(list_transform(words, lambda x: coalesce(abbreviations[x], x)), ' '), ' ')
+           AS syllables
+FROM respelled;
