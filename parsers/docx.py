@@ -613,7 +613,9 @@ def assemble(blocks: Iterator[Paragraph | Table]) -> ParsedFile:
     tables included cell by cell, so metadata sees the letterhead. Appendix head: the
     lines between the phụ lục title and the first task table. A table carrying the same
     header as the task table just above it, or no header but the same columns, with no
-    text in between, continues it (a table split by hand, or at a page).
+    text in between, continues it (a table split by hand, or at a page). A real table
+    (2+ rows, 3+ columns) after the phụ lục title that is no task table (an inspection
+    schedule, a statistics form) is named in the warnings.
     """
     body: list[BodyLine] = []
     head: list[str] = []

@@ -43,10 +43,11 @@ def header_field(text: str | None) -> str | None:
     if not key or len(key) > 60:           # a header cell is short; a sentence is a task
         return None
     words = f" {key} "
-    for synonym, name in synonyms():
-        if key == synonym or f" {synonym} " in words:
-            return name
-    return None
+    # The head noun comes first: "Kinh phí (Đơn vị tính: đồng)" is a budget column, not a
+    # statistics unit, so the earliest synonym wins and the longest breaks a tie.
+    found = [(words.find(f" {synonym} "), -len(synonym), name) for synonym, name in synonyms()
+             if f" {synonym} " in words]
+    return min(found)[2] if found else None
 
 
 def header_map(cells: list[str | None]) -> dict[int, str] | None:

@@ -18,6 +18,9 @@ MAX_INFLATE_RATIO = 200            # for members over BIG_MEMBER_BYTES; XML rare
 BIG_MEMBER_BYTES = 8 * 1024 * 1024
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
 def sniff(path: Path) -> str:
     """Given a file, return txt, docx, pdf or doc from its extension, checked against its bytes."""
     kind = SUFFIXES.get(path.suffix.lower())
@@ -28,6 +31,8 @@ def sniff(path: Path) -> str:
     if not start:
         raise Corrupt(path, "empty file")
     expected = {"docx": b"PK\x03\x04", "pdf": b"%PDF", "doc": b"\xd0\xcf\x11\xe0"}.get(kind)
+    if kind == "docx" and start.startswith(OLE_MAGIC):
+        return kind                  # a password-protected .docx is an OLE container: the parser says so
     if expected and not start.startswith(expected):
         raise Corrupt(path, f"not a {kind.upper()} file (its first bytes say otherwise)")
     if kind == "docx":

@@ -25,7 +25,7 @@ _OLD_TONE_PAIRS = frozenset({("o", "a"), ("o", "e"), ("u", "y")})
 _TONE_RE = re.compile(r"([ou])([^\W\d_])(?![^\W\d_])")
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _DOUBLED_RE = re.compile(r"(?<!\w)([^\W\d_]+)((?:\s+\1)+)(?!\w)", re.IGNORECASE)
-_LEAD_RE = re.compile(r"(?:\s+|[-+•*]+|\d+(?:\.\d+)*\.(?=\s)|\d+\)|[a-zđ]\)(?=\s))*", re.IGNORECASE)
+_LEAD_RE = re.compile(r"(?:\s+|[-+•*:;,]+|\d+(?:\.\d+)*\.(?=\s)|\d+\)|[a-zđ]\)(?=\s))*", re.IGNORECASE)
 _TRAIL = " \t\n.,;:"
 _SEP_RE = re.compile(
     r"(?P<hard>;|\n[ \t]*[-+•*](?=\s))|(?P<comma>,)|(?P<weak>\n|(?<=\s)và(?=\s)|(?<=\s)-(?=\s))"

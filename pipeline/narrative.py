@@ -11,67 +11,100 @@ import regex as re
 
 from parsers.grid import BodyLine
 from parsers.textclean import clean, fold, roman_value
-from pipeline.areas import area_code
+from pipeline.areas import area_by_title
 
 _SECTION = re.compile(r"^([IVX]+)\.\s+(.+)$")
 _AREA = re.compile(r"^([1-9])\.\s+(\S.*)$")
 _SUBAREA = re.compile(r"^(\d\.\d)\.?\s+(\S.*)$")
 _BULLET = re.compile(r"^[-–•+]\s+(.*)$")
+_LETTERED = re.compile(r"^[a-zđ]\)\s+(\S.*)$")
+_NOT_TASKS = ("muc tieu", "chi tieu", "yeu cau")      # "a) Mục tiêu": targets, not tasks
 _LINK = re.compile(r"^(https?://|www\.)\S+$")
 _JOIN_TIGHT = re.compile(r"\w-$")          # "26/CT-" + "TTg" → "26/CT-TTg"
 
 
+MIN_AREAS = 3     # a tasks section organised by CCHC areas names at least this many of them
+
+
 def body_tasks(lines: list[BodyLine]):
-    """Given body lines, return one RawTask per bullet under an area of the tasks section."""
+    """Given body lines, return one RawTask per bullet under an area of a tasks section."""
+    tasks = []
+    for section in _task_sections(lines):
+        found = _section_tasks(section)
+        # A plan on another subject ("3. Công tác quy hoạch khoáng sản") may name one CCHC
+        # area by chance; only a section laid out by the CCHC areas gives area rows.
+        if len({t.area_code for t in found}) >= MIN_AREAS:
+            tasks += found
+    return _drop_repeats(tasks)
+
+
+def _task_sections(lines: list[BodyLine]) -> list[list[BodyLine]]:
+    """Return the lines of each roman-numbered section whose heading says NHIỆM VỤ (not MỤC TIÊU)."""
+    sections: list[list[BodyLine]] = []
+    inside = False
+    for line in lines:
+        text = line.text.strip()
+        section = _SECTION.match(text)
+        if section and roman_value(section[1]) and text.upper() == text:
+            title = fold(section[2])
+            inside = "nhiem vu" in title and "muc tieu" not in title
+            if inside:
+                sections.append([])
+        elif inside and text and not _LINK.match(text):
+            sections[-1].append(line)
+    return sections
+
+
+def _section_tasks(lines: list[BodyLine]):
+    """Given one tasks section, return a RawTask per bullet (or lettered item) under an area."""
     from pipeline.structure import RawTask
 
     tasks: list[RawTask] = []
-    in_section = False
     area: tuple[int | None, str | None] = (None, None)
     subarea = None
     current: RawTask | None = None
+    skipping = False
     for line in lines:
         text = line.text.strip()
-        if not text or _LINK.match(text):
-            continue
-        section = _SECTION.match(text)
-        if section and roman_value(section[1]) and text.upper() == text:
-            in_section = "nhiem vu" in fold(section[2]) and "muc tieu" not in fold(section[2])
-            current, area, subarea = None, (None, None), None
-            continue
-        if not in_section:
-            continue
         heading = _heading(text, area)
-        if heading:
-            kind, value = heading
+        if heading or (_AREA.match(text) and len(text) < 120):
+            kind, value = heading or ("area", (None, None))     # a numbered heading of no area ends one
             if kind == "area":
-                area, subarea = value, None
+                area, subarea, skipping = value, None, False
             else:
                 subarea = value
             current = None
             continue
-        bullet = _BULLET.match(text)
-        if bullet and area[1] is not None:
+        lettered = _LETTERED.match(text)
+        if lettered and len(lettered[1]) < 40:                 # "a) Mục tiêu" / "b) Nhiệm vụ"
+            skipping, current = fold(lettered[1]).startswith(_NOT_TASKS), None
+            continue
+        bullet = _BULLET.match(text) or lettered
+        if bullet and not skipping and area[0] is not None:
             current = RawTask("body", {"content": bullet[1]}, "", area[0], area[1], subarea,
                               line.page, line.line)
             tasks.append(current)
+        elif bullet:
+            current = None
         elif current is not None:
             current.fields["content"] = _join(current.fields["content"], text)
-    return _drop_repeats(tasks)
+    return tasks
 
 
 def _heading(text: str, area) -> tuple[str, object] | None:
-    """Return ("area", (code, title)) or ("subarea", label) for a numbered heading line."""
+    """Return ("area", (code, title)) or ("subarea", label) for a numbered heading line.
+
+    An area heading must say which area it is ("2. Cải cách thủ tục hành chính"): plans
+    number their areas in their own order, and other plans' numbered paragraphs are not areas.
+    """
     sub = _SUBAREA.match(text)
     if sub and area[0] is not None and len(text) < 160:
         return "subarea", f"{sub[1]} {clean(sub[2])}"
     m = _AREA.match(text)
     if not m or len(text) > 160:
         return None
-    code, warnings = area_code(int(m[1]), m[2])
-    if warnings and area[0] is not None and int(m[1]) != (area[0] or 0) + 1:
-        return None                       # "2030 và …" wrapped text, not the next area
-    return "area", (code, clean(m[2]))
+    code = area_by_title(m[2])
+    return ("area", (code, clean(m[2]))) if code else None
 
 
 def _join(before: str, after: str) -> str:

@@ -15,5 +15,4 @@ SELECT w.unit_id, u.kind, u.doc_id, u.framework_doc_id, u.area_code, u.task_unit
        w.weight, w.weight / l.length AS unit_weight
 FROM weighted w
 JOIN lengths l ON l.unit_id = w.unit_id
-JOIN int_units u ON u.unit_id = w.unit_id
-WHERE u.kind <> 'own_name';
+JOIN int_units u ON u.unit_id = w.unit_id;

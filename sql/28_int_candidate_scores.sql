@@ -7,7 +7,7 @@
 -- nhiem_vu_cosine the cosine with the nhiệm vụ's own text: a row echoing one sub-activity of an unrelated
 -- nhiệm vụ scores low. eligible = same area, or a score of at least cross_area_min. Unit ids as in int_units.
 CREATE OR REPLACE VIEW int_candidate_scores AS
-WITH scored AS (
+WITH scored AS MATERIALIZED (
     SELECT s.department_unit, s.framework_unit, u.kind, u.task_unit_id, s.cosine, s.same_area, s.top_terms
     FROM int_pair_scores s
     JOIN int_units u ON u.unit_id = s.framework_unit

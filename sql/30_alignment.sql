@@ -6,7 +6,7 @@
 -- responsible: the framework names the department as chủ trì or phối hợp, by name, through one of its units
 -- or through a collective it belongs to (any row of the nhiệm vụ at level nhiem_vu; the row at hoat_dong).
 CREATE OR REPLACE VIEW alignment AS
-WITH ranked AS (
+WITH ranked AS MATERIALIZED (
     SELECT c.*,
            row_number() OVER (PARTITION BY c.department_unit, c.level
                               ORDER BY c.score DESC, c.framework_unit) AS rank
@@ -28,8 +28,8 @@ kept AS (
            0.0, 0.0, 0.0, [], NULL
     FROM stg_department_rows d, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
     ANTI JOIN (SELECT DISTINCT u.doc_id, u.row_no
-               FROM int_candidate_scores c JOIN int_units u ON u.unit_id = c.department_unit
-               WHERE c.eligible) e
+               FROM ranked r JOIN int_units u ON u.unit_id = r.department_unit
+               WHERE r.rank = 1) e
       ON e.doc_id = d.department_doc_id AND e.row_no = d.department_row_no
 ),
 task_assignment AS (

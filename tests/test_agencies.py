@@ -526,3 +526,10 @@ def test_seed_000_agency_cells() -> None:
             for cell in cells[3:5]:
                 names.update(parse_agencies(cell).names)
     assert names == {"Phòng HTQT-VP", "Phòng LSQLBG", "Trung tâm TT&DVĐN", "Trung tâm", INTERNAL}
+
+
+@pytest.mark.parametrize("raw", [":Sở Nội vụ", ": Sở Nội vụ", "; Sở Nội vụ"])
+def test_leading_punctuation_is_not_part_of_the_name(raw):
+    # found by the hypothesis test above: ":Sở Nội vụ" came out as an unknown agency
+    parsed = parse_agencies(raw)
+    assert [(a.name, a.known) for a in parsed.agencies] == [("Sở Nội vụ", True)] and not parsed.warnings

@@ -61,3 +61,11 @@ def test_parser_and_structure_never_crash(tmp_path, lines):
         return
     for task in file_tasks(parsed):
         assert isinstance(task.fields, dict)
+
+
+def test_header_head_noun_wins():
+    from parsers.headers import header_field
+
+    assert header_field("Kinh phí (Đơn vị tính: đồng)") == "budget"
+    assert header_field("Đơn vị tính") == "statistic"
+    assert header_field("Đơn vị chủ trì") == "lead"
