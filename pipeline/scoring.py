@@ -21,7 +21,7 @@ REQUIRED_CONFIDENCE = frozenset({"high", "medium"})
 # the top nhiệm vụ match of every row of one department plan (rank 1 at the nhiệm vụ level)
 TOP_MATCH_SQL = """
 SELECT department_area_code, department_stt, department_content, task_code, match_band, score,
-       responsible, top_terms
+       responsible, top_term
 FROM alignment
 WHERE department_doc_id = ? AND level = 'nhiem_vu' AND rank = 1
 ORDER BY department_row_no
@@ -62,7 +62,7 @@ class TopMatch:
     band: str
     score: float
     responsible: bool | None
-    terms: tuple[str, ...]
+    top_term: str | None
 
     @property
     def predicted(self) -> str | None:
@@ -138,23 +138,22 @@ def read_gold(path: Path) -> list[GoldRow]:
 def top_matches(con: duckdb.DuckDBPyConnection, department_doc_id: str) -> dict[str, TopMatch]:
     """Given a database with the alignment view and a department plan, return its top matches by gold row key."""
     out: dict[str, TopMatch] = {}
-    for area, stt, content, task, band, score, responsible, terms in con.execute(
+    for area, stt, content, task, band, score, responsible, term in con.execute(
         TOP_MATCH_SQL, [department_doc_id]
     ).fetchall():
         key = row_key(area, stt)
         if key is not None:
-            out[key] = TopMatch(key, content or "", task, band, float(score or 0), responsible, tuple(terms or ()))
+            out[key] = TopMatch(key, content or "", task, band, float(score or 0), responsible, term)
     return out
 
 
 def _describe(match: TopMatch | None) -> str:
-    """Given a top match, return it in a few words: code, band, score and its strongest shared terms."""
+    """Given a top match, return it in a few words: code, band, score and the shared term that weighs most."""
     if match is None:
         return "no such row in the alignment"
     if match.task_code is None:
         return "no candidate at all"
-    terms = ", ".join(match.terms[:4])
-    return f"{match.task_code} {match.band} {match.score:.3f} [{terms}]"
+    return f"{match.task_code} {match.band} {match.score:.3f} [{match.top_term}]"
 
 
 def verdict(gold: GoldRow, match: TopMatch | None) -> Verdict:

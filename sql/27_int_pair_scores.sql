@@ -1,6 +1,6 @@
 -- int_pair_scores: one row per (department row, framework unit of its framework) sharing a kept term, keyed by
--- the unit ids of int_units: the cosine of the two units, whether they are in the same area, and the
--- strongest shared terms. A framework unit is a hoạt động or a nhiệm vụ's own text.
+-- the unit ids of int_units: the cosine of the two units, whether they are in the same area, and the shared
+-- term that weighs most in the cosine (top_term). A framework unit is a hoạt động or a nhiệm vụ's own text.
 -- Blocking: a department row is compared with the framework units of its own area_code (every area when
 -- either side has none). Framework units of other areas are compared only when they share a rare term
 -- with it, since only those can reach cross_area_min. The bigrams of the department's own name ("văn
@@ -32,7 +32,7 @@ cross_candidates AS (
 ),
 same_area AS (
     SELECT d.unit_id AS department_unit, f.unit_id AS framework_unit, sum(d.unit_weight * f.unit_weight) AS cosine,
-           max_by(d.term, d.unit_weight * f.unit_weight, 5) AS top_terms
+           max_by(d.term, d.unit_weight * f.unit_weight) AS top_term
     FROM dept d
     JOIN fw f ON f.framework_doc_id = d.framework_doc_id AND f.area_code = d.area_code AND f.term = d.term
     GROUP BY d.unit_id, f.unit_id
@@ -40,26 +40,26 @@ same_area AS (
 no_area AS (
     -- a department row without an area meets every framework unit, a framework unit without one every row
     SELECT d.unit_id AS department_unit, f.unit_id AS framework_unit, sum(d.unit_weight * f.unit_weight) AS cosine,
-           max_by(d.term, d.unit_weight * f.unit_weight, 5) AS top_terms
+           max_by(d.term, d.unit_weight * f.unit_weight) AS top_term
     FROM (SELECT * FROM dept WHERE area_code IS NULL) d
     JOIN fw f ON f.framework_doc_id = d.framework_doc_id AND f.term = d.term
     GROUP BY d.unit_id, f.unit_id
     UNION ALL
-    SELECT d.unit_id, f.unit_id, sum(d.unit_weight * f.unit_weight), max_by(d.term, d.unit_weight * f.unit_weight, 5)
+    SELECT d.unit_id, f.unit_id, sum(d.unit_weight * f.unit_weight), max_by(d.term, d.unit_weight * f.unit_weight)
     FROM (SELECT * FROM dept WHERE area_code IS NOT NULL) d
     JOIN (SELECT * FROM fw WHERE area_code IS NULL) f ON f.framework_doc_id = d.framework_doc_id AND f.term = d.term
     GROUP BY d.unit_id, f.unit_id
 ),
 cross_area AS (
     SELECT c.department_unit, c.framework_unit, sum(d.unit_weight * f.unit_weight) AS cosine,
-           max_by(d.term, d.unit_weight * f.unit_weight, 5) AS top_terms
+           max_by(d.term, d.unit_weight * f.unit_weight) AS top_term
     FROM cross_candidates c
     JOIN dept d ON d.unit_id = c.department_unit
     JOIN fw f ON f.unit_id = c.framework_unit AND f.term = d.term
     GROUP BY c.department_unit, c.framework_unit
 )
-SELECT department_unit, framework_unit, cosine, true AS same_area, top_terms FROM same_area
+SELECT department_unit, framework_unit, cosine, true AS same_area, top_term FROM same_area
 UNION ALL
-SELECT department_unit, framework_unit, cosine, true, top_terms FROM no_area
+SELECT department_unit, framework_unit, cosine, true, top_term FROM no_area
 UNION ALL
-SELECT department_unit, framework_unit, cosine, false, top_terms FROM cross_area;
+SELECT department_unit, framework_unit, cosine, false, top_term FROM cross_area;

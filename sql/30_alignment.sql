@@ -6,30 +6,29 @@
 -- responsible: the framework names the department as chủ trì or phối hợp, by name, through one of its units
 -- or through a collective it belongs to (any row of the nhiệm vụ at level nhiem_vu; the row at hoat_dong).
 CREATE OR REPLACE VIEW alignment AS
-WITH ranked AS MATERIALIZED (
-    SELECT c.*,
-           row_number() OVER (PARTITION BY c.department_unit, c.level
-                              ORDER BY c.score DESC, c.framework_unit) AS rank
-    FROM int_candidate_scores c
+WITH best AS MATERIALIZED (
+    -- the top_k eligible candidates of each department row and level, best first (ties: larger unit id)
+    SELECT c.department_unit, c.level,
+           max_by({'framework_unit': c.framework_unit, 'score': c.score, 'hoat_dong_cosine': c.hoat_dong_cosine,
+                   'nhiem_vu_cosine': c.nhiem_vu_cosine, 'top_term': c.top_term, 'same_area': c.same_area},
+                  {'score': c.score, 'unit': c.framework_unit}, p.top_k) AS matches
+    FROM int_candidate_scores c, alignment_params p
     WHERE c.eligible
+    GROUP BY c.department_unit, c.level, p.top_k
 ),
 kept AS (
-    SELECT d.doc_id AS department_doc_id, d.row_no AS department_row_no, r.level, r.rank,
+    SELECT d.doc_id AS department_doc_id, d.row_no AS department_row_no, b.level, m.rank,
            f.doc_id AS framework_doc_id, f.task_code, f.row_no AS framework_row_no, f.item_no,
-           r.score, r.hoat_dong_cosine, r.nhiem_vu_cosine, r.top_terms, r.same_area
-    FROM ranked r
-    CROSS JOIN alignment_params p
-    JOIN int_units d ON d.unit_id = r.department_unit
-    JOIN int_units f ON f.unit_id = r.framework_unit
-    WHERE r.rank <= p.top_k
+           m.match.score, m.match.hoat_dong_cosine, m.match.nhiem_vu_cosine, m.match.top_term, m.match.same_area
+    FROM best b, unnest(b.matches) WITH ORDINALITY AS m(match, rank)
+    JOIN int_units d ON d.unit_id = b.department_unit
+    JOIN int_units f ON f.unit_id = m.match.framework_unit
     UNION ALL
     -- department rows without any eligible candidate: one empty rank-1 row per level
     SELECT d.department_doc_id, d.department_row_no, lv.level, 1, d.framework_doc_id, NULL, NULL, NULL,
-           0.0, 0.0, 0.0, [], NULL
+           0.0, 0.0, 0.0, NULL, NULL
     FROM stg_department_rows d, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
-    ANTI JOIN (SELECT DISTINCT u.doc_id, u.row_no
-               FROM ranked r JOIN int_units u ON u.unit_id = r.department_unit
-               WHERE r.rank = 1) e
+    ANTI JOIN (SELECT u.doc_id, u.row_no FROM best b JOIN int_units u ON u.unit_id = b.department_unit) e
       ON e.doc_id = d.department_doc_id AND e.row_no = d.department_row_no
 ),
 task_assignment AS (
@@ -65,7 +64,7 @@ SELECT k.department_doc_id,
        round(k.score, 4) AS score,
        round(k.hoat_dong_cosine, 4) AS hoat_dong_cosine,
        round(k.nhiem_vu_cosine, 4) AS nhiem_vu_cosine,
-       k.top_terms,
+       k.top_term,
        k.same_area,
        CASE WHEN k.task_code IS NULL THEN 'none'
             WHEN k.score >= p.strong_min THEN 'strong'
