@@ -16,6 +16,7 @@ import regex as re
 
 from parsers.grid import Grid, GridRow, ParsedFile
 from parsers.headers import header_map
+from parsers.textclean import fold
 from pipeline.areas import area_code, split_heading
 from pipeline.narrative import body_tasks
 
@@ -56,8 +57,6 @@ def file_tasks(parsed: ParsedFile) -> list[RawTask]:
 
 def is_report(parsed: ParsedFile) -> bool:
     """Given a parsed file, say whether its document-type line reads BÁO CÁO and none KẾ HOẠCH."""
-    from parsers.textclean import fold
-
     kinds = {fold(line.text) for line in parsed.body[:12]}
     return "bao cao" in kinds and "ke hoach" not in kinds
 
