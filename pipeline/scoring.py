@@ -18,13 +18,26 @@ import duckdb
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII"}
 REQUIRED_CONFIDENCE = frozenset({"high", "medium"})
 
-# the top nhiệm vụ match of every row of one department plan (rank 1 at the nhiệm vụ level)
+# the top nhiệm vụ match of every row of one department plan (rank 1 at the nhiệm vụ level), with the
+# shared terms that weigh most in the department row × best hoạt động cosine (the bigrams of the
+# department's own name do not count, as in int_pair_scores)
 TOP_MATCH_SQL = """
-SELECT department_area_code, department_stt, department_content, task_code, match_band, score,
-       responsible, top_term
-FROM alignment
-WHERE department_doc_id = ? AND level = 'nhiem_vu' AND rank = 1
-ORDER BY department_row_no
+WITH top AS (
+    SELECT * FROM alignment WHERE department_doc_id = ? AND level = 'nhiem_vu' AND rank = 1
+),
+shared AS (
+    SELECT t.department_row_no, list(d.term ORDER BY d.unit_weight * f.unit_weight DESC)[1:4] AS terms
+    FROM top t
+    JOIN int_row_vectors d ON d.unit_id = t.department_unit
+    JOIN int_row_vectors f ON f.unit_id = t.framework_unit AND f.term_id = d.term_id
+    ANTI JOIN (SELECT term_id FROM int_row_vectors
+               WHERE kind = 'own_name' AND doc_id = ? AND contains(term, ' ')) o ON o.term_id = d.term_id
+    GROUP BY t.department_row_no
+)
+SELECT t.department_area_code, t.department_stt, t.department_content, t.task_code, t.match_band, t.score,
+       t.responsible, s.terms
+FROM top t LEFT JOIN shared s USING (department_row_no)
+ORDER BY t.department_row_no
 """
 
 
@@ -62,7 +75,7 @@ class TopMatch:
     band: str
     score: float
     responsible: bool | None
-    top_term: str | None
+    terms: tuple[str, ...]
 
     @property
     def predicted(self) -> str | None:
@@ -138,22 +151,22 @@ def read_gold(path: Path) -> list[GoldRow]:
 def top_matches(con: duckdb.DuckDBPyConnection, department_doc_id: str) -> dict[str, TopMatch]:
     """Given a database with the alignment view and a department plan, return its top matches by gold row key."""
     out: dict[str, TopMatch] = {}
-    for area, stt, content, task, band, score, responsible, term in con.execute(
-        TOP_MATCH_SQL, [department_doc_id]
+    for area, stt, content, task, band, score, responsible, terms in con.execute(
+        TOP_MATCH_SQL, [department_doc_id, department_doc_id]
     ).fetchall():
         key = row_key(area, stt)
         if key is not None:
-            out[key] = TopMatch(key, content or "", task, band, float(score or 0), responsible, term)
+            out[key] = TopMatch(key, content or "", task, band, float(score or 0), responsible, tuple(terms or ()))
     return out
 
 
 def _describe(match: TopMatch | None) -> str:
-    """Given a top match, return it in a few words: code, band, score and the shared term that weighs most."""
+    """Given a top match, return it in a few words: code, band, score and the shared terms that weigh most."""
     if match is None:
         return "no such row in the alignment"
     if match.task_code is None:
         return "no candidate at all"
-    return f"{match.task_code} {match.band} {match.score:.3f} [{match.top_term}]"
+    return f"{match.task_code} {match.band} {match.score:.3f} [{', '.join(match.terms)}]"
 
 
 def verdict(gold: GoldRow, match: TopMatch | None) -> Verdict:

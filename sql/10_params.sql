@@ -15,5 +15,5 @@ SELECT
     0.35::DOUBLE AS strong_min,         -- score from which a match is strong
     0.23::DOUBLE AS weak_min,           -- score from which a match is weak; below it the band is none
     0.40::DOUBLE AS cross_area_min,     -- a framework row of another area is a candidate only from this score
-    0.001::DOUBLE AS cross_area_max_df_ratio,  -- ... and only when it shares a term this rare (share of all units)
+    50::INTEGER  AS cross_area_max_df,  -- ... and only when it shares a term held by at most this many units
     3::INTEGER   AS top_k;              -- framework matches kept per department row and level

@@ -4,14 +4,15 @@
 -- count in the length but are left out of dot products) and whether it is rare.
 CREATE OR REPLACE VIEW int_row_vectors AS
 WITH weighted AS (
-    SELECT t.unit_id, t.term, ln(1 + t.tf) * i.idf AS weight, i.kept, i.rare
+    SELECT t.unit_id, t.term, i.term_id, ln(1 + t.tf) * i.idf AS weight, i.kept, i.rare
     FROM int_row_terms t
     JOIN int_term_idf i ON i.term = t.term
 ),
 lengths AS (
     SELECT unit_id, sqrt(sum(weight * weight)) AS length FROM weighted GROUP BY unit_id
 )
-SELECT w.unit_id, u.kind, u.doc_id, u.framework_doc_id, u.area_code, u.task_unit_id, w.term, w.kept, w.rare,
+SELECT w.unit_id, u.kind, u.doc_id, u.framework_doc_id, u.area_code, u.task_unit_id, w.term, w.term_id, w.kept,
+       w.rare,
        w.weight, w.weight / l.length AS unit_weight
 FROM weighted w
 JOIN lengths l ON l.unit_id = w.unit_id

@@ -9,25 +9,25 @@
 -- cross_area_min. Unit ids as in int_units.
 CREATE OR REPLACE VIEW int_candidate_scores AS
 WITH scored AS MATERIALIZED (
-    SELECT s.department_unit, s.framework_unit, u.kind, u.task_unit_id, s.cosine, s.same_area, s.top_term
+    SELECT s.department_unit, s.framework_unit, u.kind, u.task_unit_id, s.cosine, s.same_area
     FROM int_pair_scores s
     JOIN int_units u ON u.unit_id = s.framework_unit
 ),
 items AS (
     SELECT i.department_unit, i.framework_unit, i.task_unit_id, i.cosine AS hoat_dong_cosine,
-           coalesce(t.cosine, 0) AS nhiem_vu_cosine, i.same_area, i.top_term
+           coalesce(t.cosine, 0) AS nhiem_vu_cosine, i.same_area
     FROM (SELECT * FROM scored WHERE kind = 'hoat_dong') i
     LEFT JOIN (SELECT * FROM scored WHERE kind = 'nhiem_vu') t
       ON t.department_unit = i.department_unit AND t.framework_unit = i.task_unit_id
 ),
 levels AS (
     SELECT department_unit, 'hoat_dong' AS level, framework_unit, task_unit_id, hoat_dong_cosine, nhiem_vu_cosine,
-           same_area, top_term
+           same_area
     FROM items
     UNION ALL
     -- a nhiệm vụ is scored with its best hoạt động
     SELECT department_unit, 'nhiem_vu', arg_max(framework_unit, hoat_dong_cosine), task_unit_id,
-           max(hoat_dong_cosine), any_value(nhiem_vu_cosine), bool_or(same_area), arg_max(top_term, hoat_dong_cosine)
+           max(hoat_dong_cosine), any_value(nhiem_vu_cosine), bool_or(same_area)
     FROM items
     GROUP BY department_unit, task_unit_id
 )

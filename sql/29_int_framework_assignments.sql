@@ -1,6 +1,7 @@
 -- int_framework_assignments: one row per (department plan, row of its framework) saying whether the row's
--- chủ trì / phối hợp include the department: assigned_as lead | partner | null (lead wins), via name |
--- unit | group (the most direct way it is named; see stg_agency_scope).
+-- chủ trì / phối hợp include the department, and how, taking the most direct naming (by name before
+-- through one of its units before through a collective; chủ trì before phối hợp): assigned_as lead |
+-- partner | null, via name | unit | group (see stg_agency_scope); rank orders these ways, 1 = lead by name.
 CREATE OR REPLACE VIEW int_framework_assignments AS
 WITH named AS (
     SELECT f.framework_doc_id, f.framework_row_no, n.name, 'lead' AS role
@@ -18,17 +19,23 @@ matches AS (
     LEFT JOIN stg_agency_scope s ON s.agency = p.department_agency AND s.answers_to = n.name
     WHERE s.agency IS NOT NULL OR n.name = p.department_agency
 ),
+ranked AS (
+    SELECT *,
+           2 * CASE via WHEN 'name' THEN 0 WHEN 'unit' THEN 1 ELSE 2 END
+             + CASE role WHEN 'lead' THEN 1 ELSE 2 END AS rank
+    FROM matches
+),
 best AS (
     SELECT department_doc_id, framework_doc_id, framework_row_no,
-           CASE WHEN bool_or(role = 'lead') THEN 'lead' ELSE 'partner' END AS assigned_as,
-           arg_min(via, CASE via WHEN 'name' THEN 1 WHEN 'unit' THEN 2 ELSE 3 END) AS via
-    FROM matches
+           arg_min(role, rank) AS assigned_as, arg_min(via, rank) AS via, min(rank) AS rank
+    FROM ranked
     GROUP BY department_doc_id, framework_doc_id, framework_row_no
 )
 SELECT p.department_doc_id, f.framework_doc_id, f.framework_row_no, f.task_code,
        b.assigned_as IS NOT NULL AS assigned,
        b.assigned_as,
-       b.via
+       b.via,
+       b.rank
 FROM stg_plan_frameworks p
 JOIN stg_framework_rows f ON f.framework_doc_id = p.framework_doc_id
 LEFT JOIN best b ON b.department_doc_id = p.department_doc_id

@@ -7,36 +7,35 @@
 -- or through a collective it belongs to (any row of the nhiệm vụ at level nhiem_vu; the row at hoat_dong).
 CREATE OR REPLACE VIEW alignment AS
 WITH best AS MATERIALIZED (
-    -- the top_k eligible candidates of each department row and level, best first (ties: larger unit id)
-    SELECT c.department_unit, c.level,
-           max_by({'framework_unit': c.framework_unit, 'score': c.score, 'hoat_dong_cosine': c.hoat_dong_cosine,
-                   'nhiem_vu_cosine': c.nhiem_vu_cosine, 'top_term': c.top_term, 'same_area': c.same_area},
-                  {'score': c.score, 'unit': c.framework_unit}, p.top_k) AS matches
+    -- the top_k eligible candidates of each department row and level, best first
+    SELECT c.*,
+           row_number() OVER (PARTITION BY c.department_unit, c.level
+                              ORDER BY c.score DESC, c.framework_unit) AS rank
     FROM int_candidate_scores c, alignment_params p
     WHERE c.eligible
-    GROUP BY c.department_unit, c.level, p.top_k
+    QUALIFY rank <= p.top_k
 ),
 kept AS (
-    SELECT d.doc_id AS department_doc_id, d.row_no AS department_row_no, b.level, m.rank,
+    SELECT d.doc_id AS department_doc_id, d.row_no AS department_row_no, b.level, b.rank,
+           b.department_unit, b.framework_unit,
            f.doc_id AS framework_doc_id, f.task_code, f.row_no AS framework_row_no, f.item_no,
-           m.match.score, m.match.hoat_dong_cosine, m.match.nhiem_vu_cosine, m.match.top_term, m.match.same_area
-    FROM best b, unnest(b.matches) WITH ORDINALITY AS m(match, rank)
+           b.score, b.hoat_dong_cosine, b.nhiem_vu_cosine, b.same_area
+    FROM best b
     JOIN int_units d ON d.unit_id = b.department_unit
-    JOIN int_units f ON f.unit_id = m.match.framework_unit
+    JOIN int_units f ON f.unit_id = b.framework_unit
     UNION ALL
     -- department rows without any eligible candidate: one empty rank-1 row per level
-    SELECT d.department_doc_id, d.department_row_no, lv.level, 1, d.framework_doc_id, NULL, NULL, NULL,
-           0.0, 0.0, 0.0, NULL, NULL
+    SELECT d.department_doc_id, d.department_row_no, lv.level, 1, NULL, NULL, d.framework_doc_id, NULL, NULL, NULL,
+           0.0, 0.0, 0.0, NULL
     FROM stg_department_rows d, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
-    ANTI JOIN (SELECT u.doc_id, u.row_no FROM best b JOIN int_units u ON u.unit_id = b.department_unit) e
+    ANTI JOIN (SELECT u.doc_id, u.row_no FROM best b JOIN int_units u ON u.unit_id = b.department_unit
+               WHERE b.rank = 1) e
       ON e.doc_id = d.department_doc_id AND e.row_no = d.department_row_no
 ),
 task_assignment AS (
+    -- a nhiệm vụ assigns the department when any of its rows does; the most direct way wins
     SELECT department_doc_id, framework_doc_id, task_code,
-           bool_or(assigned) AS assigned,
-           CASE WHEN bool_or(assigned_as = 'lead') THEN 'lead'
-                WHEN bool_or(assigned_as = 'partner') THEN 'partner' END AS assigned_as,
-           arg_min(via, CASE via WHEN 'name' THEN 1 WHEN 'unit' THEN 2 WHEN 'group' THEN 3 END) AS via
+           bool_or(assigned) AS assigned, arg_min(assigned_as, rank) AS assigned_as, arg_min(via, rank) AS via
     FROM int_framework_assignments
     GROUP BY department_doc_id, framework_doc_id, task_code
 )
@@ -64,7 +63,6 @@ SELECT k.department_doc_id,
        round(k.score, 4) AS score,
        round(k.hoat_dong_cosine, 4) AS hoat_dong_cosine,
        round(k.nhiem_vu_cosine, 4) AS nhiem_vu_cosine,
-       k.top_term,
        k.same_area,
        CASE WHEN k.task_code IS NULL THEN 'none'
             WHEN k.score >= p.strong_min THEN 'strong'
@@ -76,7 +74,9 @@ SELECT k.department_doc_id,
        CASE k.level WHEN 'nhiem_vu' THEN ta.assigned_as ELSE ra.assigned_as END AS responsible_as,
        CASE k.level WHEN 'nhiem_vu' THEN ta.via ELSE ra.via END AS responsible_via,
        f.leads AS framework_leads,
-       f.partners AS framework_partners
+       f.partners AS framework_partners,
+       k.department_unit,                  -- unit ids (int_units): join int_row_vectors to see the shared terms
+       k.framework_unit
 FROM kept k
 CROSS JOIN alignment_params p
 JOIN stg_department_rows d

@@ -164,6 +164,7 @@ def materialize(folder: str, queue) -> None:
     from pipeline.database import create_reference_tables
 
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     create_reference_tables(con)
     timings, start = [], time.perf_counter()
     for name, sql in stack_sql(Path(folder)):
@@ -174,7 +175,8 @@ def materialize(folder: str, queue) -> None:
         timings.append((name, time.perf_counter() - t0))
     total = time.perf_counter() - start
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("stg_department_rows", "stg_framework_rows", "int_pair_scores", "alignment")}
+              for t in ("stg_department_rows", "stg_framework_rows", "int_pair_scores", "alignment", "coverage",
+                        "extra_tasks", "deadline_conflicts", "responsibility_gaps")}
     queue.put((timings, total, counts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 
 
