@@ -1,8 +1,11 @@
-"""Run every benchmark module (tests/bench/bench_*.py) in name order, or those named on the command line."""
+"""Run every benchmark module (tests/bench/bench_*.py) in name order, or those named on the command line.
+
+Each runs in a process of its own.
+"""
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 import time
 
@@ -15,7 +18,8 @@ def main(names: list[str]) -> int:
     for name in chosen:
         print(f"== {name}", flush=True)
         start = time.perf_counter()
-        importlib.import_module(f"tests.bench.{name}").main()
+        # each benchmark in its own process, so one's peak memory never shows in another's figures
+        subprocess.run([sys.executable, "-c", f"import tests.bench.{name} as b; b.main()"], check=True)
         print(f"   ({time.perf_counter() - start:.1f} s)", flush=True)
     if not chosen:
         print("no benchmark matched")
