@@ -13,7 +13,7 @@ SELECT
     -- the nhiệm vụ's own text (the rest): a row echoing one sub-activity of an unrelated nhiệm vụ scores low
     0.5::DOUBLE  AS weight_hoat_dong_match,
     0.35::DOUBLE AS strong_min,         -- score from which a match is strong
-    0.23::DOUBLE AS weak_min,           -- score from which a match is weak; below it the band is none
+    0.25::DOUBLE AS weak_min,           -- score from which a match is weak; below it the band is none
     0.40::DOUBLE AS cross_area_min,     -- a framework row of another area is a candidate only from this score
     50::INTEGER  AS cross_area_max_df,  -- ... and only when it shares a term held by at most this many units
     3::INTEGER   AS top_k;              -- framework matches kept per department row and level

@@ -1,22 +1,25 @@
 -- int_field_syllables: one row per compared field, its text as a list of syllables in reading order: lower
 -- case (the Parquet text is NFC already: parsers.textclean), old tone placement respelled (hoá → hóa),
--- abbreviations expanded (TTHC → thủ tục hành chính), and '|' where punctuation, an item number ("3.19.")
+-- abbreviations expanded (TTHC → thủ tục hành chính), the corpus's subject (stg_domain_phrases) cut out,
+-- and '|' where punctuation, an item number ("3.19.")
 -- or a document number ("130/2005/NĐ-CP") broke the text, so that no bigram spans it.
 CREATE OR REPLACE VIEW int_field_syllables AS
 WITH lookups AS (
     SELECT (SELECT map_from_entries(list({'key': abbreviation_key, 'value': expansion}))
             FROM stg_abbreviations) AS abbreviations,
            (SELECT map_from_entries(list({'key': old_ending, 'value': new_ending}))
-            FROM stg_tone_placement) AS endings
+            FROM stg_tone_placement) AS endings,
+           (SELECT coalesce(string_agg(phrase, '|'), '(?!)') FROM stg_domain_phrases) AS domain_pattern,
+           (SELECT list(phrase) FROM stg_domain_phrases) AS domain_phrases
 ),
 words AS (
     SELECT f.unit_id, f.weight,
            list_filter(string_split(translate(
-               regexp_replace(lower(f.text),
+               regexp_replace(regexp_replace(lower(f.text), l.domain_pattern, ' | ', 'g'),
                    -- a document number | an item number | a run of punctuation
                    '\d+(?:\s*[/-]\s*[\p{L}\p{N}]+)+|\d+(?:\.\d+)+\.?|[^\p{L}\p{N}\s]+', ' | ', 'g'),
                chr(9) || chr(10) || chr(13), '   '), ' '), lambda x: x <> '') AS words
-    FROM int_row_fields f
+    FROM int_row_fields f, lookups l
 ),
 respelled AS (
     SELECT w.unit_id, w.weight,
@@ -25,10 +28,12 @@ respelled AS (
                CASE WHEN l.endings[right(x, 2)] IS NOT NULL AND NOT (length(x) > 2 AND x[length(x) - 2] = 'q')
                     THEN left(x, length(x) - 2) || l.endings[right(x, 2)]
                     ELSE x END) AS words,
-           l.abbreviations
+           l.abbreviations, l.domain_phrases
     FROM words w, lookups l
 )
 SELECT unit_id, weight,
-       string_split(array_to_string(list_transform(words, lambda x: coalesce(abbreviations[x], x)), ' '), ' ')
+       string_split(array_to_string(list_transform(words, lambda x:
+               -- an abbreviation of a domain phrase (CCHC) is cut out like the phrase itself
+               CASE WHEN list_contains(domain_phrases, abbreviations[x]) THEN '|' ELSE coalesce(abbreviations[x], x) END), ' '), ' ')
            AS syllables
 FROM respelled;

@@ -111,15 +111,23 @@ def test_every_gold_row_is_found_in_the_alignment(vp_score):
     assert not [v for v in vp_score.verdicts if "no such row" in v.line]
 
 
-@pytest.mark.xfail(strict=True, reason="acceptance bar not reached: precision 0.76 (13/17), recall 0.80 (12/15) "
-                   "with the rules in sql/10_params.sql; see the confusion printed by the test")
 def test_gold_precision_and_recall_reach_the_acceptance_bar(vp_score):
+    # measured: precision 0.81 (13/16), recall 0.80 (12/15); wrong: II.5, IV.1, VII.2; missed: III.5
     assert vp_score.precision >= 0.80 and vp_score.recall >= 0.75, vp_score.report()
 
 
-def test_gold_precision_and_recall_do_not_fall_below_what_was_measured(vp_score):
-    # the level measured when the rules were written (0.76 / 0.80); a change to the rules must not lose ground
-    assert vp_score.precision >= 0.75 and vp_score.recall >= 0.80, vp_score.report()
+@pytest.mark.parametrize("weak_min", [0.24, 0.25, 0.26])
+def test_the_bar_holds_around_the_weak_threshold(sample, weak_min, tmp_path):
+    """The weak threshold sits inside a range where the bar holds, not on a knife edge."""
+    db = tmp_path / "copy.duckdb"
+    source = sample.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    shutil.copy(source[0], db)
+    con = duckdb.connect(str(db))
+    params = (ROOT / "sql" / "10_params.sql").read_text(encoding="utf-8")
+    con.execute(params.replace("0.25::DOUBLE AS weak_min", f"{weak_min}::DOUBLE AS weak_min"))
+    score = scoring.score(scoring.read_gold(VP_GOLD), scoring.top_matches(con, doc_id(con, VP_FILE)))
+    con.close()
+    assert score.precision >= 0.80 and score.recall >= 0.75, score.report()
 
 
 def test_responsible_agrees_with_the_gold_on_correct_links(vp_matches):
