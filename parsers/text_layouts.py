@@ -12,7 +12,7 @@ from __future__ import annotations
 import regex as re
 
 from parsers.grid import GridRow
-from parsers.headers import header_field
+from parsers.headers import header_field, synonyms
 from parsers.textclean import clean, fold, roman_value
 
 _CODE = re.compile(r"^([123])\.\d+\.?(?:\s|$)")
@@ -198,17 +198,11 @@ def _dump_header(lines: list[str]) -> tuple[int, list[str]]:
     start = next((i for i, ln in enumerate(lines) if re.match(r"^(stt|tt)\b", fold(ln))), len(lines))
     blob = " " + " ".join(fold(ln) for ln in lines[start:] if ln.strip()) + " "
     found = []
-    for synonym, name in _synonyms_longest():
+    for synonym, name in synonyms():
         pos = blob.find(f" {synonym} ")
         if pos >= 0 and name not in {n for _, n, _ in found}:
             found.append((pos, name, synonym))
     return start, [synonym for _, _, synonym in sorted(found)]
-
-
-def _synonyms_longest():
-    from parsers.headers import synonyms
-
-    return synonyms()
 
 
 def _content_width(lines: list[str], marks: list[int]) -> int:

@@ -20,7 +20,6 @@ from pipeline.normalize import task_row
 from pipeline.sidecar import SUFFIX as SIDECAR_SUFFIX
 from pipeline.sidecar import apply_sidecar, read_sidecar
 from pipeline.structure import file_tasks
-from schemas.arrow import schema_for
 from schemas.models import PlanDocument, TaskRow
 
 PARSER_VERSION = "0.2.0"
@@ -203,4 +202,4 @@ def ingest(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = F
     return run(raw_dir, out_dir, db_path, incremental=incremental, jobs=jobs, console=console)
 
 
-__all__ = ["ingest", "process_file", "discover", "IngestReport", "schema_for", "PARSER_VERSION"]
+__all__ = ["ingest", "process_file", "discover", "IngestReport", "PARSER_VERSION"]

@@ -34,3 +34,19 @@ def seed_results():
     from pipeline.ingest import process_file
 
     return {key: process_file(seed_path(key), SEEDS) for key in SEED_FILES}
+
+
+@pytest.fixture(scope="session")
+def sample_ingest(tmp_path_factory):
+    """Ingest the repository's data/raw once per session into a temporary folder: (folder, report).
+
+    Tests read what it wrote (Parquet, tmp/cchc.duckdb) and never change it.
+    """
+    import shutil
+
+    from pipeline.ingest import ingest
+
+    tmp = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "data" / "raw", tmp / "raw")
+    report = ingest(tmp / "raw", tmp / "normalized", tmp / "cchc.duckdb")
+    return tmp, report

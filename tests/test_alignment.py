@@ -14,7 +14,6 @@ import pytest
 
 from pipeline import scoring
 from pipeline.database import SCHEMAS_DIR, create_reference_tables, view_sql
-from pipeline.ingest import ingest
 from schemas.arrow import documents_schema, tasks_schema
 from tests.conftest import GOLD, ROOT
 
@@ -28,11 +27,9 @@ MARTS = ["alignment", "coverage", "missing_assignments", "extra_tasks", "deadlin
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """Ingest the repository's data/raw into a temporary folder; return a read-only connection."""
-    tmp = tmp_path_factory.mktemp("alignment")
-    shutil.copytree(ROOT / "data" / "raw", tmp / "raw")
-    ingest(tmp / "raw", tmp / "normalized", tmp / "cchc.duckdb")
+def sample(sample_ingest):
+    """A read-only connection to the sample data, ingested once per session (tests/conftest.py)."""
+    tmp, _ = sample_ingest
     con = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
     con.execute("SET enable_progress_bar = false")
     yield con

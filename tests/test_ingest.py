@@ -1,7 +1,6 @@
 """The batch over the sample data: Parquet files, DuckDB views, metadata per seed."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import duckdb
@@ -10,17 +9,12 @@ import pytest
 
 from pipeline.ingest import discover, ingest
 from schemas.arrow import documents_schema, tasks_schema
-from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    """Ingest the repository's data/raw into a temporary folder."""
-    tmp = tmp_path_factory.mktemp("ingest")
-    raw = tmp / "raw"
-    shutil.copytree(ROOT / "data" / "raw", raw)
-    report = ingest(raw, tmp / "normalized", tmp / "cchc.duckdb")
-    return tmp, report
+def sample_db(sample_ingest):
+    """The repository's data/raw, ingested once per session (tests/conftest.py)."""
+    return sample_ingest
 
 
 def test_sample_data_ingests_without_failures(sample_db):

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import duckdb
 import pytest
 
-from pipeline.ingest import ingest
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -19,10 +17,8 @@ MAY_BE_EMPTY = ("FROM failures", "FROM runs", "FROM responsibility_gaps")
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("readme")
-    shutil.copytree(ROOT / "data" / "raw", tmp / "raw")
-    ingest(tmp / "raw", tmp / "normalized", tmp / "cchc.duckdb")
+def con(sample_ingest):
+    tmp, _ = sample_ingest
     connection = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
     yield connection
     connection.close()
