@@ -15,7 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from parsers.docx import ENCRYPTED_STREAM, parse_docx
+from parsers.docx import parse_docx
+from parsers.docx.package import ENCRYPTED_STREAM
 from parsers.errors import Corrupt, Encrypted, ParseError, UnsupportedFormat
 from parsers.grid import ParsedFile
 

@@ -1,7 +1,7 @@
 """The one shape every parser returns: tables as grids of cells with provenance, plus body text.
 
 A parser turns a file (DOCX, PDF, text) into a `ParsedFile`; the structure step
-(`pipeline.structure`) turns that into task rows. Parsers know nothing of areas,
+(`pipeline.rows`) turns that into task rows. Parsers know nothing of areas,
 merges or Parquet: they only say what text sits in which cell, where.
 """
 from __future__ import annotations

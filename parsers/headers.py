@@ -1,4 +1,4 @@
-"""Recognise a task table's header row by synonyms, never by position.
+"""Recognise a task table's header row by synonyms, never by position; and a phụ lục title.
 
 Synonyms live in `schemas/header_synonyms.csv` (accent-folded, lower case) so an
 analyst can add "Đơn vị thực hiện" without touching code.
@@ -11,7 +11,7 @@ from importlib import resources
 
 import regex as re
 
-from parsers.textclean import fold
+from parsers.textutil.clean import fold
 
 # Fields a task table must show, beyond STT, to count as one: something that says
 # what to do and something that says who or when.
@@ -19,6 +19,7 @@ _WHAT = {"objective", "task", "activity", "content"}
 _WHO_WHEN = {"lead", "partners", "timeline", "product"}
 _NUMBERING = re.compile(r"^\(?\d+\)?\s*[-.)]\s*")   # "1- Mục tiêu", "(2) Nhiệm vụ"
 _PUNCT = re.compile(r"[^\p{L}\p{N}/ ]+")
+_APPENDIX = re.compile(r"^phu luc\b")
 
 
 @cache
@@ -61,3 +62,9 @@ def header_map(cells: list[str | None]) -> dict[int, str] | None:
     if len(found) >= 3 and fields & _WHAT and fields & _WHO_WHEN:
         return found
     return None
+
+
+def is_appendix_title(line: str) -> bool:
+    """Given a line, say whether it is a phụ lục title ("PHỤ LỤC I", "Phụ lục: Khung nhiệm vụ")."""
+    text = line.strip()
+    return bool(text) and len(text) < 80 and bool(_APPENDIX.match(fold(text)))

@@ -78,7 +78,7 @@ def available_kinds() -> list[str]:
 def parser_for(kind: str) -> Callable[[Path], ParsedFile]:
     """Given a sniffed kind, return the function that parses such a file."""
     if kind == "txt":
-        from parsers.text import parse_text
+        from parsers.plaintext import parse_text
 
         return parse_text
     try:

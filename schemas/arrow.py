@@ -1,4 +1,4 @@
-"""Parquet (pyarrow) schemas derived from the pydantic models: one definition per column."""
+"""Parquet (pyarrow) schemas: documents and tasks derived from the pydantic models, one definition per column; failures."""
 from __future__ import annotations
 
 import types
@@ -50,3 +50,18 @@ def documents_schema() -> pa.Schema:
 @cache
 def tasks_schema() -> pa.Schema:
     return schema_for(TaskRow)
+
+
+@cache
+def failures_schema() -> pa.Schema:
+    """Return the schema of failures.parquet: one row per file the tables leave out."""
+    return pa.schema([
+        pa.field("source_file", pa.string(), False, {"description": "path relative to the raw folder"}),
+        pa.field("error", pa.string(), False, {"description": "one line naming the file and the reason"}),
+        pa.field("error_type", pa.string(), True, {"description": "Corrupt, NotAPlan, UnsupportedFormat, "
+                                                   "Encrypted, Duplicate, PermissionError, …"}),
+        pa.field("sha256", pa.string(), True, {"description": "the file's SHA-256 when it could be read"}),
+        pa.field("size", pa.int64(), True),
+        pa.field("failed_at", pa.timestamp("us", tz="UTC"), True,
+                 {"description": "when this content of the file was last tried (retried when it changes)"}),
+    ])

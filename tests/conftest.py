@@ -31,7 +31,7 @@ def seed_path(key: str) -> Path:
 @pytest.fixture(scope="session")
 def seed_results():
     """Parse each seed once: {"000": FileResult, ...}."""
-    from pipeline.ingest import process_file
+    from pipeline.batch.process import process_file
 
     return {key: process_file(seed_path(key), SEEDS) for key in SEED_FILES}
 
@@ -44,7 +44,7 @@ def sample_ingest(tmp_path_factory):
     """
     import shutil
 
-    from pipeline.ingest import ingest
+    from pipeline.batch.run import ingest
 
     tmp = tmp_path_factory.mktemp("sample")
     shutil.copytree(ROOT / "data" / "raw", tmp / "raw")

@@ -1,4 +1,4 @@
-"""Tests for pipeline.agencies: agency cells of the seeds and the Lâm Đồng/Lào Cai tables."""
+"""Tests for pipeline.fields.agencies: agency cells of the seeds and the Lâm Đồng/Lào Cai tables."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.agencies import (
+from pipeline.fields.agencies import (
     KINDS,
     LEVELS,
     Agency,

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import scoring
-from pipeline.database import SCHEMAS_DIR, create_reference_tables, view_sql
+from pipeline.database import scoring
+from pipeline.database.build import SCHEMAS_DIR, create_reference_tables, view_sql
 from schemas.arrow import documents_schema, tasks_schema
 from tests.conftest import GOLD, ROOT
 
@@ -120,7 +120,7 @@ def test_the_bar_holds_around_the_weak_threshold(sample, weak_min, tmp_path):
     source = sample.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     shutil.copy(source[0], db)
     con = duckdb.connect(str(db))
-    params = (ROOT / "sql" / "10_params.sql").read_text(encoding="utf-8")
+    params = (ROOT / "sql" / "staging" / "10_params.sql").read_text(encoding="utf-8")
     con.execute(params.replace("0.25::DOUBLE AS weak_min", f"{weak_min}::DOUBLE AS weak_min"))
     score = scoring.score(scoring.read_gold(VP_GOLD), scoring.top_matches(con, doc_id(con, VP_FILE)))
     con.close()

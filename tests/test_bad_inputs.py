@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.manifest
+import pipeline.batch.manifest
 from parsers import registry
-from pipeline import batch
-from pipeline.legacy_encoding import unicode_to_tcvn3, unicode_to_vni
+from parsers.textutil.legacy import unicode_to_tcvn3, unicode_to_vni
+from pipeline.batch import run as batch_run
 from tests.conftest import FIXTURES, ROOT, seed_path
 from tests.test_nightly import consistent, light_views, put_seed, query, run  # noqa: F401 - a fixture
 
@@ -165,7 +165,7 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.manifest, "open", deny, raising=False)   # where a worker first reads a file
+    monkeypatch.setattr(pipeline.batch.manifest, "open", deny, raising=False)   # where a worker first reads a file
     reason = check(tmp_path, before, tonight(tmp_path), "locked.txt")
     assert "permission denied" in reason
 
@@ -175,23 +175,23 @@ def test_file_removed_while_the_batch_runs(tmp_path, monkeypatch, when):
     before = yesterday(tmp_path)
     doomed = put_seed(tmp_path / "raw", "002", "doomed.txt")
     if when == "after listing":
-        real = batch.discover
+        real = batch_run.discover
 
         def listing_then_delete(raw_dir):
             found = real(raw_dir)
             doomed.unlink()
             return found
 
-        monkeypatch.setattr(batch, "discover", listing_then_delete)
+        monkeypatch.setattr(batch_run, "discover", listing_then_delete)
     else:
-        real = batch.make_plan
+        real = batch_run.make_plan
 
         def plan_then_delete(*args, **kwargs):
             plan = real(*args, **kwargs)
             doomed.unlink()
             return plan
 
-        monkeypatch.setattr(batch, "make_plan", plan_then_delete)
+        monkeypatch.setattr(batch_run, "make_plan", plan_then_delete)
     reason = check(tmp_path, before, tonight(tmp_path), "doomed.txt")
     assert "removed while the batch ran" in reason
     monkeypatch.undo()

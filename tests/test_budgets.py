@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.budgets import BASES, Budget, parse_budget, to_vnd
+from pipeline.fields.budgets import BASES, Budget, parse_budget, to_vnd
 
 
 @pytest.mark.parametrize("raw, amount", [

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.deadlines import RECURRENCES, Deadline, parse_deadline
+from pipeline.fields.deadlines import RECURRENCES, Deadline, parse_deadline
 
 D = date
 TUYEN_DUNG = "đối với tuyển dụng công chức thực hiện sau khi có chủ trương của Bộ Chính trị"

@@ -8,11 +8,14 @@ import zipfile
 import pytest
 from lxml import etree
 
-from parsers import docx as docx_parser
-from parsers.docx import Numbering, Styles, format_number, parse_docx
+from parsers.docx import assemble as docx_assemble
+from parsers.docx import package as docx_package
+from parsers.docx import parse_docx
+from parsers.docx.numbering import Numbering, Styles, format_number
+from parsers.docx.wordml import W
 from parsers.errors import Corrupt, Encrypted
-from pipeline.metadata import read_metadata
-from pipeline.structure import file_tasks
+from pipeline.fields.metadata import read_metadata
+from pipeline.rows.document import file_tasks
 from tests.conftest import FIXTURES
 from tests.fixtures.build_docx_fixtures import (
     BULLET_NUM,
@@ -65,7 +68,7 @@ def test_format_number(n, fmt, expected):
 
 
 def numbering(levels: str, nums: str) -> Numbering:
-    xml = (f'<w:numbering xmlns:w="{docx_parser._W[1:-1]}"><w:abstractNum w:abstractNumId="1">{levels}'
+    xml = (f'<w:numbering xmlns:w="{W[1:-1]}"><w:abstractNum w:abstractNumId="1">{levels}'
            f"</w:abstractNum>{nums}</w:numbering>")
     return Numbering(etree.fromstring(xml), Styles(None))
 
@@ -279,7 +282,7 @@ def test_tcvn3_runs_come_out_as_unicode():
 
 
 def test_legacy_font_from_the_paragraph_style(tmp_path):
-    from pipeline.legacy_encoding import unicode_to_tcvn3
+    from parsers.textutil.legacy import unicode_to_tcvn3
 
     document = new_document()
     style = document.styles["Normal"]
@@ -308,14 +311,14 @@ def test_bad_files_give_one_line_naming_the_file(name, error, says):
 
 def test_encrypted_fixture_is_an_ole_container_with_an_encrypted_package():
     data = (DOCX / "encrypted.docx").read_bytes()
-    assert data.startswith(docx_parser.OLE_MAGIC) and docx_parser.ENCRYPTED_STREAM in data
+    assert data.startswith(docx_package.OLE_MAGIC) and docx_package.ENCRYPTED_STREAM in data
 
 
 def test_zip_bomb_is_refused_before_reading(tmp_path, monkeypatch):
     path = tmp_path / "big.docx"
     shutil.copy(DOCX / "seed-000.docx", path)
-    monkeypatch.setattr(docx_parser, "MAX_PART_BYTES", 10_000)
-    monkeypatch.setattr(docx_parser, "open_package", lambda p: pytest.fail("opened a zip bomb"))
+    monkeypatch.setattr(docx_package, "MAX_PART_BYTES", 10_000)
+    monkeypatch.setattr(docx_assemble, "open_package", lambda p: pytest.fail("opened a zip bomb"))
     with pytest.raises(Corrupt, match=r"word/document.xml would inflate to \d+ KB, over the 10 KB limit"):
         parse_docx(path)
 
@@ -331,7 +334,7 @@ def test_damaged_xml_is_corrupt(tmp_path):
 
 
 def test_ingest_records_bad_docx_files_and_carries_on(tmp_path):
-    from pipeline.ingest import ingest
+    from pipeline.batch.run import ingest
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -16,7 +16,7 @@ from parsers import doc as doc_parser
 from parsers.doc import parse_doc
 from parsers.docx import parse_docx
 from parsers.errors import Corrupt, NotAPlan, UnsupportedFormat
-from pipeline.ingest import process_file
+from pipeline.batch.process import process_file
 from tests.conftest import FIXTURES, REAL, SEED_FILES, seed_path
 
 LAMDONG = "lamdong-kh-cchc-2026-2030.docx"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from parsers.docx import parse_docx
-from parsers.text import parse_text
-from pipeline.ingest import process_file
+from parsers.plaintext import parse_text
+from pipeline.batch.process import process_file
 from tests.conftest import FIXTURES, SEED_FILES, seed_path
 from tests.test_text_seeds import (  # noqa: F401  (collected here: the same tests, over DOCX)
     test_000_fields,

@@ -7,7 +7,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.ingest import discover, ingest
+from pipeline.batch.plan import discover
+from pipeline.batch.run import ingest
 from schemas.arrow import documents_schema, tasks_schema
 
 

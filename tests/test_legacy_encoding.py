@@ -1,4 +1,4 @@
-"""Tests for pipeline.legacy_encoding (TCVN3 / VNI -> Unicode NFC)."""
+"""Tests for parsers.textutil.legacy (TCVN3 / VNI -> Unicode NFC)."""
 
 import glob
 import unicodedata
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.legacy_encoding import (
+from parsers.textutil.legacy import (
     TCVN3_DECODE,
     TCVN3_ENCODE,
     VIETNAMESE_SPECIAL_LETTERS,

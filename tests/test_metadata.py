@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from parsers.grid import BodyLine, ParsedFile
-from pipeline.ingest import process_file
-from pipeline.metadata import issuer_level, read_metadata
+from pipeline.batch.process import process_file
+from pipeline.fields.metadata import issuer_level, read_metadata
 
 
 def parsed(head: list[str], appendix_head: list[str] | None = None) -> ParsedFile:

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from parsers.grid import BodyLine
-from pipeline.narrative import body_tasks
+from pipeline.rows.narrative import body_tasks
 from tests.conftest import REAL
 
 

@@ -9,18 +9,19 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-import pipeline.database
-import pipeline.ingest
-import pipeline.store
-from pipeline import batch
-from pipeline.ingest import ingest
-from pipeline.manifest import read_manifest
-from pipeline.runlog import Console
+import pipeline.batch.process
+import pipeline.batch.store
+import pipeline.database.build
+from pipeline.batch import workers
+from pipeline.batch.manifest import read_manifest
+from pipeline.batch.run import RunFailed, ingest
+from pipeline.batch.runlog import Console
 from tests.conftest import FIXTURES, ROOT, seed_path
 
 SMALL = ("000", "004", "001")       # three seeds of different layouts, quick to parse
@@ -30,8 +31,8 @@ SMALL = ("000", "004", "001")       # three seeds of different layouts, quick to
 def light_views(monkeypatch):
     """In-process runs build only the 0x views (documents, tasks, failures, runs): the full stack of
     alignment views costs seconds per build, and the CLI tests here build it for real."""
-    real = pipeline.database.view_sql
-    monkeypatch.setattr(pipeline.database, "view_sql", lambda normalized: [
+    real = pipeline.database.build.view_sql
+    monkeypatch.setattr(pipeline.database.build, "view_sql", lambda normalized: [
         (name, sql) for name, sql in real(normalized) if name.startswith("0")])
 
 
@@ -181,14 +182,14 @@ def test_touched_file_is_hashed_not_parsed_and_tables_are_linked(tmp_path):
     raw = tmp_path / "raw"
     files = [put_seed(raw, key) for key in SMALL]
     run(tmp_path)
-    old_snapshot = pipeline.store.current_snapshot(tmp_path / "normalized")
+    old_snapshot = pipeline.batch.store.current_snapshot(tmp_path / "normalized")
     inode = (old_snapshot / "tasks.parquet").stat().st_ino
     os.utime(files[0], ns=(files[0].stat().st_atime_ns, files[0].stat().st_mtime_ns + 10**9))
 
     report = run(tmp_path)
 
     assert (report.record.unchanged, report.record.changed, report.record.rows_parsed) == (3, 0, 0)
-    snapshot = pipeline.store.current_snapshot(tmp_path / "normalized")
+    snapshot = pipeline.batch.store.current_snapshot(tmp_path / "normalized")
     assert snapshot != old_snapshot and not old_snapshot.exists()      # the manifest was restamped …
     assert (snapshot / "tasks.parquet").stat().st_ino == inode          # … the Parquet only linked
     entry = read_manifest(snapshot / "manifest.json").files["plan-000.txt"]
@@ -211,7 +212,7 @@ def test_version_change_reprocesses_everything(tmp_path, monkeypatch):
     for key in SMALL:
         put_seed(tmp_path / "raw", key)
     run(tmp_path)
-    monkeypatch.setattr(pipeline.ingest, "PARSER_VERSION", "99.0.0")
+    monkeypatch.setattr(pipeline.batch.process, "PARSER_VERSION", "99.0.0")
     report = run(tmp_path)
     assert report.record.reparsed == 3 and report.record.unchanged == 0
     assert "parser 0" in report.reprocess_reason and "99.0.0" in report.reprocess_reason
@@ -293,11 +294,11 @@ def test_a_stuck_file_is_given_up(tmp_path, monkeypatch):
     def stuck(*args, **kwargs):
         time.sleep(5)
 
-    monkeypatch.setattr(batch, "process_file", stuck)
-    item = batch.WorkItem(str(plan), str(tmp_path / "raw"), plan.name, None, None, True,
-                          batch.datetime.now(batch.UTC), time_limit=0.2)
+    monkeypatch.setattr(workers, "process_file", stuck)
+    item = workers.WorkItem(str(plan), str(tmp_path / "raw"), plan.name, None, None, True,
+                          datetime.now(UTC), time_limit=0.2)
     started = time.monotonic()
-    result = batch.work(item)
+    result = workers.work(item)
     assert time.monotonic() - started < 2
     assert result.outcome == "failed" and result.error_type == "Timeout" and "plan-000.txt" in result.error
 
@@ -314,7 +315,7 @@ def test_exit_codes_and_the_runs_view(tmp_path):
     assert nightly(tmp_path).returncode == 0                     # quarantined: no new failure, no new mail
     for path in raw.iterdir():
         path.unlink()
-    with pytest.raises(batch.RunFailed, match="mounted"):      # the CLI turns this into exit 4
+    with pytest.raises(RunFailed, match="mounted"):      # the CLI turns this into exit 4
         run(tmp_path)
     assert query(tmp_path / "cchc.duckdb", "select count(*) from documents") == [(1,)]
     runs = query(tmp_path / "cchc.duckdb", "select status, exit_code, files, new, failed, quarantined, documents,"
@@ -402,16 +403,16 @@ def test_manifest_records_what_the_issue_asks(tmp_path):
     assert entry.sha256 == hashlib.sha256(plan.read_bytes()).hexdigest()
     assert (entry.size, entry.mtime_ns) == (plan.stat().st_size, plan.stat().st_mtime_ns)
     assert entry.status == "ok" and entry.rows == 24 and entry.doc_id == entry.sha256[:16]
-    assert entry.parser_version == pipeline.ingest.PARSER_VERSION and entry.processed_at and entry.first_seen_at
+    assert entry.parser_version == pipeline.batch.process.PARSER_VERSION and entry.processed_at and entry.first_seen_at
     assert set(manifest.version) == {"parser", "schema", "vocabulary"}
 
 
 COMMIT_STEPS = [
-    ("pipeline.store.write_parquet", "a Parquet file of the new snapshot"),
-    ("pipeline.store.write_text", "the new manifest"),
-    ("pipeline.store.fsync_dir", "the snapshot folder's flush"),
-    ("pipeline.store.point_current", "the swap of `current`"),
-    ("pipeline.database.build_database", "the database rebuild"),
+    ("pipeline.batch.store.write_parquet", "a Parquet file of the new snapshot"),
+    ("pipeline.batch.store.write_text", "the new manifest"),
+    ("pipeline.batch.store.fsync_dir", "the snapshot folder's flush"),
+    ("pipeline.batch.store.point_current", "the swap of `current`"),
+    ("pipeline.batch.run.build_database", "the database rebuild"),
 ]
 
 
@@ -445,12 +446,12 @@ def test_fixed_names_and_database_come_back_after_make_clean(tmp_path):
     put_seed(tmp_path / "raw", "000")
     run(tmp_path)
     out = tmp_path / "normalized"
-    snapshot = pipeline.store.current_snapshot(out)
+    snapshot = pipeline.batch.store.current_snapshot(out)
     for name in ("documents.parquet", "tasks.parquet", "failures.parquet"):       # what `make clean` removes
         (out / name).unlink()
     (tmp_path / "cchc.duckdb").unlink()
     report = run(tmp_path)
-    assert report.record.wrote_snapshot is False and pipeline.store.current_snapshot(out) == snapshot
+    assert report.record.wrote_snapshot is False and pipeline.batch.store.current_snapshot(out) == snapshot
     assert query(tmp_path / "cchc.duckdb", "select count(*) from tasks") == [(24,)]
 
 

@@ -8,17 +8,17 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline import batch
-from pipeline.runlog import Console
+from pipeline.batch import workers
+from pipeline.batch.runlog import Console
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_3f47597210ee7808.txt"
 
 
-def crash_on_plan_003(item: batch.WorkItem) -> batch.WorkResult:
+def crash_on_plan_003(item: workers.WorkItem) -> workers.WorkResult:
     """A worker function that dies (as a segfault or the OOM killer would) on one file."""
     if item.rel == "plan-003.txt":
         os._exit(70)
-    return batch.work(item)
+    return workers.work(item)
 
 
 def test_a_worker_that_dies_costs_only_its_file(tmp_path):
@@ -29,11 +29,11 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     files = []
-    for i in range(batch.MIN_FILES_FOR_POOL):             # enough for the files to go to worker processes
+    for i in range(workers.MIN_FILES_FOR_POOL):             # enough for the files to go to worker processes
         files.append(raw / f"plan-{i:03d}.txt")
         files[-1].write_bytes(SEED.read_bytes() + b"\n" * i)
-    items = [batch.WorkItem(str(p), str(raw), p.name, None, None, True, datetime.now(UTC)) for p in files]
-    results = batch.parse_all(items, 2, Console(enabled=False), fn=crash_on_plan_003)
+    items = [workers.WorkItem(str(p), str(raw), p.name, None, None, True, datetime.now(UTC)) for p in files]
+    results = workers.parse_all(items, 2, Console(enabled=False), fn=crash_on_plan_003)
     assert results["plan-003.txt"].outcome == "failed"
     assert "process died" in results["plan-003.txt"].error and "plan-003.txt" in results["plan-003.txt"].error
     assert sorted(r for r, res in results.items() if res.outcome == "ok") == \

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import ingest
+from pipeline.batch.run import ingest
 from tests.conftest import ROOT
 from tests.test_nightly import consistent, corpus, light_views, put_seed, query  # noqa: F401 - a fixture
 

@@ -9,15 +9,15 @@ import time
 
 import pytest
 
-from pipeline.cli import EXIT_LOCKED, EXIT_OK
-from pipeline.lock import LockBusy, holder_pid, lock_path, run_lock
+from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK
+from pipeline.batch.lock import LockBusy, holder_pid, lock_path, run_lock
 from tests.conftest import ROOT
 from tests.test_nightly import consistent, corpus, nightly, put_seed, query
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from pipeline.lock import run_lock
+from pipeline.batch.lock import run_lock
 with run_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.textclean import clean
-from pipeline.normalize import codes, split_code
+from parsers.textutil.clean import clean
+from pipeline.fields.normalize import codes, split_code
 
 
 @pytest.mark.parametrize("text, digit, expected", [

@@ -16,7 +16,7 @@ from parsers.errors import Corrupt, Encrypted, NoTextLayer
 from parsers.headers import header_map
 from parsers.pdf import parse_pdf
 from parsers.registry import parse_file
-from pipeline.ingest import process_file, run_files
+from pipeline.batch.process import process_file, run_files
 from tests.conftest import FIXTURES
 
 PDF = FIXTURES / "pdf"
@@ -183,9 +183,9 @@ def test_ocr_can_be_switched_off_for_a_batch(monkeypatch):
 
 
 def test_ocr_asked_for_without_tesseract_says_so(monkeypatch):
-    import parsers.ocr
+    import parsers.pdf.ocr
 
-    monkeypatch.setattr(parsers.ocr, "ocr_available", lambda: False)
+    monkeypatch.setattr(parsers.pdf.ocr, "ocr_available", lambda: False)
     with pytest.raises(NoTextLayer, match="Tesseract with 'vie' is not installed"):
         parse_pdf(PDF / "000-scanned.pdf", ocr=True)
 

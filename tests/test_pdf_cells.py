@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from parsers.grid import GridRow
-from parsers.pdf import PageTable, continues, group_rows, is_fragment, stitch_tables, turn_upright
-from parsers.pdf_cells import (
+from parsers.pdf.cells import (
     MERGED_ABOVE,
     SPANNED,
     Line,
@@ -16,6 +15,9 @@ from parsers.pdf_cells import (
     row_spans,
     table_slots,
 )
+from parsers.pdf.content import PageTable
+from parsers.pdf.page import turn_upright
+from parsers.pdf.stitch import continues, group_rows, is_fragment, stitch_tables
 
 SIZE = 10.0
 ADVANCE = 5.0                # every made-up glyph is 5 points wide

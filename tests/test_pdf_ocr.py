@@ -10,7 +10,7 @@ from functools import cache
 
 import pytest
 
-from parsers.ocr import cell_boxes, ocr_available, ruling_lines
+from parsers.pdf.ocr import cell_boxes, ocr_available, ruling_lines
 from tests.conftest import FIXTURES
 
 PDF = FIXTURES / "pdf"
@@ -28,7 +28,7 @@ def scanned():
 def page_one_rows() -> list[list[str | None]]:
     import pdfplumber
 
-    from parsers.pdf import read_page
+    from parsers.pdf.page import read_page
 
     with pdfplumber.open(PDF / "000.pdf") as pdf:
         return read_page(pdf.pages[0], 1).tables[0].rows
@@ -69,7 +69,7 @@ def test_scanned_page_gives_the_rows_of_the_page():
 @needs_ocr
 def test_scanned_page_goes_through_the_pipeline():
     from parsers.headers import header_map
-    from pipeline.structure import file_tasks
+    from pipeline.rows.document import file_tasks
 
     grid = scanned().grids[0]
     assert header_map(grid.rows[0].cells)

@@ -8,7 +8,7 @@ import pytest
 
 from parsers.errors import NotAPlan
 from parsers.pdf import parse_pdf
-from pipeline.ingest import process_file
+from pipeline.batch.process import process_file
 from tests.conftest import REAL
 from tests.test_pdf import FIELDS, squeeze
 

@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers.errors import ParseError
-from parsers.text import find_appendix, parse_text
-from pipeline.structure import file_tasks
+from parsers.plaintext import find_appendix, parse_text
+from pipeline.rows.document import file_tasks
 from tests.conftest import FIXTURES
 
 TAB_PLAN = (

@@ -40,7 +40,7 @@ DEPARTMENTS = [
 
 def seed_rows() -> tuple[list, list]:
     """Given the sample plans in data/raw, return (framework phụ lục rows, department rows) as TaskRow objects."""
-    from pipeline.ingest import process_file
+    from pipeline.batch.process import process_file
 
     framework, department = [], []
     for path in sorted(RAW.glob("*.txt")):
@@ -152,7 +152,7 @@ def write_corpus(folder: Path) -> tuple[int, int]:
 
 def stack_sql(folder: Path) -> list[tuple[str, str]]:
     """Given the Parquet folder, return (file, SQL) of the base views and of the alignment stack (sql/1x–3x)."""
-    from pipeline.database import view_sql
+    from pipeline.database.build import view_sql
 
     return [(name, sql) for name, sql in view_sql(folder) if name[:3] in ("00_", "01_") or name[0] in "123"]
 
@@ -161,7 +161,7 @@ def materialize(folder: str, queue) -> None:
     """In a child process: build the stack over folder, each alignment view materialized as a table; report timings."""
     import duckdb
 
-    from pipeline.database import create_reference_tables
+    from pipeline.database.build import create_reference_tables
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")

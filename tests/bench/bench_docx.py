@@ -106,7 +106,7 @@ def row_walk(path: Path) -> int:
 
 def main() -> None:
     from parsers.docx import parse_docx
-    from pipeline.structure import file_tasks
+    from pipeline.rows.document import file_tasks
 
     with tempfile.TemporaryDirectory() as tmp:
         path = write_framework(Path(tmp) / "framework-1000.docx")

@@ -39,7 +39,7 @@ def docx_table_rows(path: Path) -> list[list[str | None]]:
     import docx
     from docx.oxml.ns import qn
 
-    from parsers.textclean import clean
+    from parsers.textutil.clean import clean
 
     tables = docx.Document(str(path)).tables
     table = max(tables, key=lambda t: len(t.rows))

@@ -1,0 +1,176 @@
+"""Assemble the next state from the plan and the workers' results: manifest entries and the tables.
+
+Files kept unchanged bring their rows from the last snapshot; fresh results bring theirs; a
+file whose content repeats an earlier one's is a duplicate; every sidecar's framework is
+resolved to a doc_id. Rows stay in path order, so the tables never depend on the workers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.batch.manifest import DUPLICATE, FAILED, OK, Entry, Manifest
+from pipeline.batch.plan import Plan
+from pipeline.batch.store import read_table, table_path
+from pipeline.batch.workers import SAME, WorkResult
+from schemas.arrow import documents_schema, tasks_schema
+
+
+@dataclass
+class Assembly:
+    """The next state: manifest entries, the three tables (or what to link unchanged), and the counts."""
+
+    manifest: Manifest
+    documents: list[dict]
+    tasks: pa.Table | None              # None: unchanged, link the previous file
+    failures: list[dict]
+    failure_flags: dict[str, bool]      # source file → failed in this run
+    task_count: int
+
+
+def assemble(plan: Plan, results: dict[str, WorkResult], previous: Manifest | None, prev_snapshot: Path | None,
+             manifest: Manifest, now: datetime) -> Assembly:
+    """Given the plan, the workers' results and the last snapshot, return the tables and manifest to commit."""
+    old = previous.files if previous else {}
+    stamp = now.isoformat()
+    entries: dict[str, Entry] = {}
+    for rel in plan.paths:
+        if rel in plan.keep:
+            entries[rel] = replace(plan.keep[rel])     # a copy: the previous manifest stays as it was
+        elif rel in plan.vanished:
+            entries[rel] = plan.vanished[rel]
+        else:
+            entries[rel] = entry_from(results[rel], old.get(rel), stamp, manifest.version.get("parser", ""))
+    winners = mark_duplicates(entries)
+    manifest.files = entries
+    fresh = {rel: results[rel] for rel in winners if rel in results and results[rel].outcome == OK}
+
+    prev_docs = {}
+    if prev_snapshot is not None and len(fresh) < len(winners):
+        prev_docs = {d["doc_id"]: d for d in read_table(prev_snapshot, "documents", documents_schema()).to_pylist()}
+    documents = [dict(fresh[rel].document) if rel in fresh else dict(prev_docs[entries[rel].doc_id])
+                 for rel in winners]
+    for rel, doc in zip(winners, documents, strict=True):
+        doc["source_file"] = rel
+    link_documents(documents, {entries[rel].doc_id: entries[rel].framework_ref for rel in winners})
+
+    failures = [failure_row(rel, e) for rel, e in entries.items() if e.status != OK]
+    flags = {rel: failed_this_run(rel, e, old.get(rel), results.get(rel)) for rel, e in entries.items()
+             if e.status != OK}
+
+    prev_order = _doc_order(prev_snapshot) if prev_snapshot is not None and not fresh else None
+    order = [entries[rel].doc_id for rel in winners]
+    tasks = None if (prev_order is not None and prev_order == order) else assemble_tasks(winners, entries, fresh,
+                                                                                          prev_snapshot)
+    task_count = sum(entries[rel].rows for rel in winners)
+    return Assembly(manifest, documents, tasks, failures, flags, task_count)
+
+
+def failed_this_run(rel: str, entry: Entry, old: Entry | None, result: WorkResult | None) -> bool:
+    """Return True when a left-out file is news: tried in this run, or newly left out (else: quarantined)."""
+    tried = result is not None and result.outcome != SAME
+    return tried or old is None or (old.status, old.error) != (entry.status, entry.error)
+
+
+def entry_from(result: WorkResult, old: Entry | None, stamp: str, parser_version: str) -> Entry:
+    """Given a worker's result and the file's previous entry, return its new manifest entry."""
+    if result.outcome == SAME:
+        return replace(old, size=result.size, mtime_ns=result.mtime_ns, sidecar=result.sidecar)
+    first_seen = old.first_seen_at if old else stamp
+    entry = Entry(result.size, result.mtime_ns, result.sha256, FAILED, sidecar=result.sidecar,
+                  parser_version=parser_version, first_seen_at=first_seen, processed_at=stamp)
+    if result.outcome == OK:
+        entry.status, entry.doc_id = OK, result.document["doc_id"]
+        entry.rows, entry.framework_ref = result.tasks.num_rows, result.framework_ref
+    else:
+        entry.error, entry.error_type = result.error, result.error_type
+    return entry
+
+
+def mark_duplicates(entries: dict[str, Entry]) -> list[str]:
+    """Mark every file whose content repeats an earlier one (in path order) a duplicate; return the winners."""
+    seen: dict[str, str] = {}
+    winners = []
+    for rel, entry in entries.items():
+        if entry.status not in (OK, DUPLICATE) or not entry.doc_id:
+            continue
+        first = seen.setdefault(entry.doc_id, rel)
+        if first == rel:
+            entry.status, entry.error, entry.error_type, entry.duplicate_of = OK, None, None, None
+            winners.append(rel)
+        else:
+            entry.status, entry.duplicate_of, entry.error_type = DUPLICATE, first, "Duplicate"
+            entry.error = f"{rel}: same content as {first} (kept once, under {first})"
+    return winners
+
+
+def failure_row(rel: str, entry: Entry) -> dict:
+    failed_at = datetime.fromisoformat(entry.processed_at) if entry.processed_at else None
+    return {"source_file": rel, "error": entry.error or "unknown error", "error_type": entry.error_type,
+            "sha256": entry.sha256, "size": entry.size, "failed_at": failed_at}
+
+
+def _doc_order(snapshot: Path) -> list[str]:
+    """Given a snapshot, return the doc_ids of its tasks table in order, each once."""
+    import pyarrow.parquet as pq
+
+    ids = pq.read_table(table_path(snapshot, "tasks"), columns=["doc_id"])["doc_id"]
+    return pc.unique(ids).to_pylist() if len(ids) else []
+
+
+def assemble_tasks(winners: list[str], entries: dict[str, Entry], fresh: dict[str, WorkResult],
+                   prev_snapshot: Path | None) -> pa.Table:
+    """Return the task rows of every winner, in path order: fresh rows, or the last snapshot's."""
+    schema = tasks_schema()
+    kept_ids = [entries[rel].doc_id for rel in winners if rel not in fresh]
+    slices = {}
+    if kept_ids and prev_snapshot is not None:
+        prev = read_table(prev_snapshot, "tasks", schema)
+        prev = prev.filter(pc.is_in(prev["doc_id"], value_set=pa.array(kept_ids, pa.string())))
+        slices = _slices_by_doc(prev)
+    parts = [fresh[rel].tasks.cast(schema) if rel in fresh else slices.get(entries[rel].doc_id)
+             for rel in winners]
+    parts = [p for p in parts if p is not None and p.num_rows]
+    if not parts:
+        return schema.empty_table()
+    return pa.concat_tables(parts).combine_chunks()
+
+
+def _slices_by_doc(table: pa.Table) -> dict[str, pa.Table]:
+    """Given task rows grouped by doc_id (as the snapshot stores them), return each document's rows."""
+    ids = table["doc_id"].to_pylist()
+    slices, start = {}, 0
+    for i in range(1, len(ids) + 1):
+        if i == len(ids) or ids[i] != ids[start]:
+            slices[ids[start]] = table.slice(start, i - start)
+            start = i
+    return slices
+
+
+LINK_WARNING = "sidecar framework {ref!r} is not among the ingested files"
+_LINK_WARNING_START = LINK_WARNING.split("{")[0]
+
+
+def resolve_framework(ref: str, documents: list[dict]) -> str | None:
+    """Given a sidecar's framework (file name, path or plan number), return that document's doc_id."""
+    for doc in documents:
+        if ref in (doc["source_file"], Path(doc["source_file"]).name, doc.get("plan_number")):
+            return doc["doc_id"]
+    return None
+
+
+def link_documents(documents: list[dict], refs: dict[str, str | None]) -> None:
+    """Given document rows and each one's sidecar framework (by doc_id), set framework_doc_id in place.
+
+    A link warning left by an earlier run is replaced, so linking the same rows twice is a no-op.
+    """
+    for doc in documents:
+        doc["warnings"] = [w for w in doc["warnings"] if not w.startswith(_LINK_WARNING_START)]
+        ref = refs.get(doc["doc_id"])
+        doc["framework_doc_id"] = resolve_framework(ref, documents) if ref else None
+        if ref and doc["framework_doc_id"] is None:
+            doc["warnings"].append(LINK_WARNING.format(ref=ref))

@@ -1,0 +1,226 @@
+"""The batch over a folder: lock → list → plan → parse (in parallel) → assemble → commit → views → run log.
+
+    raw files ──plan (manifest)──► to read ──workers──► results ─┐
+                └──────────────► unchanged (rows kept) ──────────┴─► tables ─► snapshot ─► DuckDB
+
+`ingest` is the entry point for callers and the CLI; `run` does the work under the output
+folder's lock and logs it to runs.jsonl, with the exit code the CLI returns.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from parsers.registry import available_kinds
+from pipeline.batch.assemble import Assembly, assemble
+from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED
+from pipeline.batch.lock import LockBusy, run_lock
+from pipeline.batch.manifest import DUPLICATE, OK, Entry, Manifest, version_key
+from pipeline.batch.plan import Plan, discover, make_plan
+from pipeline.batch.process import PARSER_VERSION
+from pipeline.batch.runlog import Console, RunRecord, Silent, append_run, ensure_log
+from pipeline.batch.store import collect_garbage, commit, ensure_links, read_current, read_table, table_path
+from pipeline.batch.workers import (
+    DEFAULT_FILE_TIME_LIMIT,
+    SAME,
+    WorkItem,
+    WorkResult,
+    default_jobs,
+    parse_all,
+)
+from pipeline.database.build import build_database, database_stamp, expected_stamp
+from schemas.arrow import documents_schema, failures_schema
+from schemas.models import PlanDocument, TaskRow
+
+
+class RunFailed(Exception):
+    """The run itself cannot go on (not one file's fault); nothing was changed."""
+
+
+@dataclass
+class Failure:
+    """A file the tables leave out, and why (one line naming the file)."""
+
+    source_file: str
+    error: str
+    error_type: str | None = None
+    this_run: bool = True              # False: quarantined by an earlier run, the file unchanged since
+
+
+@dataclass
+class IngestReport:
+    """What a run left in the tables, and what it did to get there."""
+
+    documents: list[PlanDocument]                      # every document the tables now hold, by source_file
+    failures: list[Failure]                            # every file left out (this run's and quarantined)
+    task_count: int = 0
+    out_dir: Path | None = None
+    new: list[str] = field(default_factory=list)       # source files seen for the first time
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    parsed: list[str] = field(default_factory=list)    # source files parsed in this run (ok or not)
+    unchanged: int = 0
+    reprocess_reason: str | None = None
+    record: object = None                              # the pipeline.batch.runlog.RunRecord of the run
+
+    @property
+    def tasks(self) -> list[TaskRow]:
+        """Every task row of the tables (read back from tasks.parquet: costly for a large folder)."""
+        import pyarrow.parquet as pq
+
+        if self.out_dir is None:
+            return []
+        return [TaskRow(**row) for row in pq.read_table(self.out_dir / "tasks.parquet").to_pylist()]
+
+    @property
+    def failed_now(self) -> list[Failure]:
+        return [f for f in self.failures if f.this_run]
+
+
+def ingest(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = False, jobs: int | None = None,
+           console=None) -> IngestReport:
+    """Parse the files under raw_dir into Parquet under out_dir and the DuckDB views at db_path.
+
+    Full by default (every file parsed again); `incremental=True` reads only new and changed
+    files. Raises pipeline.batch.lock.LockBusy when another run holds the output folder.
+    """
+    return run(raw_dir, out_dir, db_path, incremental=incremental, jobs=jobs, console=console)
+
+
+def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True, jobs: int | None = None,
+        console: Console | None = None, time_limit_s: float = DEFAULT_FILE_TIME_LIMIT) -> IngestReport:
+    """Run the batch under the output folder's lock; log it to runs.jsonl; return its report.
+
+    Raises LockBusy (another run holds the lock) or RunFailed / any other exception (the run
+    failed; the last committed state is untouched).
+    """
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    jobs = jobs or default_jobs()
+    record = RunRecord(run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}", started_at=started.isoformat(),
+                       mode="incremental" if incremental else "full", raw_dir=str(raw_dir), jobs=jobs,
+                       parser_version=PARSER_VERSION)
+    try:
+        with run_lock(out_dir):
+            try:
+                report = _run_locked(raw_dir, out_dir, db_path, incremental, jobs, console or Silent(),
+                                     time_limit_s, record, started)
+            except BaseException as exc:
+                record.status, record.exit_code = "failed", EXIT_RUN_FAILED
+                record.error = f"{type(exc).__name__}: {exc}"
+                _log(out_dir, record, clock)
+                raise
+    except LockBusy as exc:
+        record.status, record.exit_code, record.error = "locked", EXIT_LOCKED, str(exc)
+        _log(out_dir, record, clock)
+        raise
+    failed = report.failed_now
+    record.status = "some_failed" if failed else "ok"
+    record.exit_code = EXIT_SOME_FAILED if failed else EXIT_OK
+    _log(out_dir, record, clock)
+    report.record = record
+    return report
+
+
+def _log(out_dir: Path, record: RunRecord, clock: float) -> None:
+    record.ended_at = datetime.now(UTC).isoformat()
+    record.total_s = round(time.perf_counter() - clock, 3)
+    try:
+        append_run(out_dir, record)
+    except OSError:
+        pass                                   # the run's outcome matters more than its log line
+
+
+def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, jobs: int, console: Console,
+                limit: float, record: RunRecord, now: datetime) -> IngestReport:
+    tick = time.perf_counter()
+    collect_garbage(out_dir)                   # leftovers of a run killed mid-way (not current: unread)
+    previous, prev_snapshot = read_current(out_dir)
+    version, kinds = version_key(), available_kinds()
+    paths = discover(raw_dir)
+    if incremental and not paths and previous and previous.files:
+        raise RunFailed(f"{raw_dir} lists no plan file but {len(previous.files)} were ingested before: is the"
+                        " shared folder mounted? Nothing was changed (run a full `cchc ingest` to empty the tables)")
+    plan = make_plan(paths, raw_dir, previous, version, kinds, incremental, now.isoformat())
+    old = previous.files if previous else {}
+    items = [WorkItem(str(plan.paths[rel]), str(raw_dir), rel,
+                      old[rel].sha256 if rel in old else None,
+                      old[rel].sidecar["sha256"] if rel in old and old[rel].sidecar else None,
+                      force=why != "changed" or old[rel].status == DUPLICATE, ingested_at=now, time_limit=limit)
+             for rel, why in plan.todo.items()]
+    record.plan_s, tick = round(time.perf_counter() - tick, 3), time.perf_counter()
+
+    results = parse_all(items, jobs, console)
+    record.parse_s, tick = round(time.perf_counter() - tick, 3), time.perf_counter()
+
+    manifest = Manifest(version, kinds, run_id=record.run_id, committed_at=now.isoformat())
+    built = assemble(plan, results, previous, prev_snapshot, manifest, now)
+    record.rows_parsed = sum(r.tasks.num_rows for r in results.values() if r.outcome == OK)
+    for result in results.values():
+        result.tasks = None                    # in the assembled table now: let the memory go
+    snapshot = write_snapshot(out_dir, record.run_id, built, previous, prev_snapshot)
+    record.wrote_snapshot = snapshot != prev_snapshot
+    collect_garbage(out_dir)
+    record.write_s, tick = round(time.perf_counter() - tick, 3), time.perf_counter()
+
+    ensure_log(out_dir)
+    stamp = expected_stamp(out_dir, snapshot.name if snapshot else "", version)
+    if database_stamp(db_path) != stamp:
+        build_database(db_path, out_dir, stamp=stamp)
+    record.db_s = round(time.perf_counter() - tick, 3)
+    return _report(plan, results, built, old, out_dir, record, snapshot)
+
+
+def write_snapshot(out_dir: Path, run_id: str, built: Assembly, previous: Manifest | None,
+                   prev_snapshot: Path | None) -> Path | None:
+    """Commit the assembled state as a new snapshot when anything differs; return the current snapshot."""
+    tables: dict[str, pa.Table | Path] = {}
+    prev_rows = {}
+    if prev_snapshot is not None:
+        for name, schema in (("documents", documents_schema()), ("failures", failures_schema())):
+            prev_rows[name] = read_table(prev_snapshot, name, schema).to_pylist()
+    for name, rows, schema in (("documents", built.documents, documents_schema()),
+                               ("failures", built.failures, failures_schema())):
+        same = prev_snapshot is not None and prev_rows[name] == rows
+        tables[name] = table_path(prev_snapshot, name) if same else pa.Table.from_pylist(rows, schema=schema)
+    tables["tasks"] = built.tasks if built.tasks is not None else table_path(prev_snapshot, "tasks")
+    changed = any(not isinstance(t, Path) for t in tables.values())
+    if not changed and built.manifest.same_content(previous):
+        ensure_links(out_dir)                  # a no-op unless someone removed the fixed names
+        return prev_snapshot
+    return commit(out_dir, run_id, tables, built.manifest)
+
+
+def _report(plan: Plan, results: dict[str, WorkResult], built: Assembly, old: dict[str, Entry], out_dir: Path,
+            record: RunRecord, snapshot: Path | None) -> IngestReport:
+    """Fill the run record's counts and return the report the CLI prints."""
+    new, changed, reparsed, unchanged = [], [], [], 0
+    for rel in plan.paths:
+        result = results.get(rel)
+        if rel not in old:
+            new.append(rel)
+        elif rel in plan.keep or (result and result.outcome == SAME):
+            unchanged += 1
+        elif rel in plan.vanished or plan.todo.get(rel) == "changed" or (result and result.sha256 != old[rel].sha256):
+            changed.append(rel)
+        else:
+            reparsed.append(rel)
+    failures = [Failure(f["source_file"], f["error"], f["error_type"], built.failure_flags[f["source_file"]])
+                for f in built.failures]
+    record.files, record.new, record.changed, record.unchanged = len(plan.paths), len(new), len(changed), unchanged
+    record.removed, record.reparsed = len(plan.removed), len(reparsed)
+    record.failed = sum(f.this_run for f in failures)
+    record.quarantined = len(failures)
+    record.documents, record.task_rows = len(built.documents), built.task_count
+    record.snapshot = snapshot.name if snapshot else None
+    record.reprocess_reason = plan.reprocess_reason
+    parsed = [rel for rel, r in results.items() if r.outcome != SAME]
+    return IngestReport(
+        documents=[PlanDocument(**doc) for doc in built.documents], failures=failures, task_count=built.task_count,
+        out_dir=out_dir, new=new, changed=changed, removed=plan.removed, parsed=sorted(parsed + list(plan.vanished)),
+        unchanged=unchanged, reprocess_reason=plan.reprocess_reason, record=record)

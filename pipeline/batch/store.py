@@ -1,0 +1,165 @@
+"""Where the tables live: immutable snapshots, a `current` symlink, and one atomic swap as the commit.
+
+    data/normalized/
+      current -> snapshots/<run id>            the commit point: a symlink replaced by rename(2)
+      snapshots/<run id>/                      documents, tasks, failures .parquet + manifest.json
+      documents.parquet -> current/documents.parquet    fixed names the DuckDB views read;
+      tasks.parquet, failures.parquet, manifest.json    each resolves through `current`
+      runs.jsonl                               one JSON line per run (pipeline.batch.runlog)
+      .ingest.lock                             held while a run is going (pipeline.batch.lock)
+
+A run writes a new snapshot folder under a temporary name (files fsynced), renames it into
+place, then swaps `current`. Killed at any instant, a reader finds either the old snapshot or
+the new one, each complete, and the manifest always describes the tables beside it. A table a
+run did not change is hard-linked into the new snapshot, not rewritten; a run that changes
+nothing writes nothing. Old snapshots are removed only once `current` points elsewhere.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.batch.manifest import NAME as MANIFEST_NAME
+from pipeline.batch.manifest import Manifest, read_manifest
+
+TABLES = ("documents", "tasks", "failures")
+CURRENT = "current"
+SNAPSHOTS = "snapshots"
+LINKED = tuple(f"{t}.parquet" for t in TABLES) + (MANIFEST_NAME,)
+TMP_PREFIX = ".tmp-"
+
+
+def current_snapshot(out_dir: Path) -> Path | None:
+    """Given the output folder, return the committed snapshot folder, or None before the first commit."""
+    link = out_dir / CURRENT
+    if not link.is_symlink():
+        return None
+    target = link.resolve()
+    return target if (target / MANIFEST_NAME).is_file() else None
+
+
+def read_current(out_dir: Path) -> tuple[Manifest | None, Path | None]:
+    """Given the output folder, return (manifest, snapshot folder) of the last commit, or (None, None)."""
+    snap = current_snapshot(out_dir)
+    if snap is None:
+        return None, None
+    manifest = read_manifest(snap / MANIFEST_NAME)
+    return (manifest, snap) if manifest else (None, None)
+
+
+def table_path(snapshot: Path, table: str) -> Path:
+    return snapshot / f"{table}.parquet"
+
+
+def read_table(snapshot: Path, table: str, schema: pa.Schema) -> pa.Table:
+    """Given a snapshot and a table name, return that table cast to the schema."""
+    return pq.read_table(table_path(snapshot, table)).cast(schema)
+
+
+def commit(out_dir: Path, run_id: str, tables: dict[str, pa.Table | Path], manifest: Manifest) -> Path:
+    """Write a new snapshot (a table, or a Path to link unchanged), make it current; return its folder."""
+    snaps = out_dir / SNAPSHOTS
+    snaps.mkdir(parents=True, exist_ok=True)
+    tmp = snaps / f"{TMP_PREFIX}{run_id}"
+    final = snaps / run_id
+    tmp.mkdir()
+    try:
+        for name, source in tables.items():
+            target = tmp / f"{name}.parquet"
+            if isinstance(source, Path):
+                link_or_copy(source, target)
+            else:
+                write_parquet(source, target)
+        write_text(tmp / MANIFEST_NAME, manifest.to_json())
+        fsync_dir(tmp)
+        os.rename(tmp, final)
+        fsync_dir(snaps)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    point_current(out_dir, final)
+    ensure_links(out_dir)
+    return final
+
+
+def write_parquet(table: pa.Table, target: Path) -> None:
+    """Write a table to a new Parquet file and flush it to disk."""
+    with open(target, "wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_text(target: Path, text: str) -> None:
+    with open(target, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link an unchanged file into a new snapshot (a copy where the filesystem cannot link)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename is durable only once its folder is)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_symlink(link: Path, target: str) -> None:
+    """Point link at target with one rename, so the link never goes missing."""
+    tmp = link.with_name(f".{link.name}.link-tmp")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def point_current(out_dir: Path, snapshot: Path) -> None:
+    """Make `current` name the snapshot: the commit of a run."""
+    replace_symlink(out_dir / CURRENT, os.path.relpath(snapshot, out_dir))
+    fsync_dir(out_dir)
+
+
+def ensure_links(out_dir: Path) -> bool:
+    """Make documents.parquet, tasks.parquet, … resolve through `current`; return True if one was (re)made."""
+    made = False
+    for name in LINKED:
+        link, want = out_dir / name, f"{CURRENT}/{name}"
+        if link.is_symlink() and os.readlink(link) == want:
+            continue
+        replace_symlink(link, want)
+        made = True
+    return made
+
+
+def collect_garbage(out_dir: Path) -> list[Path]:
+    """Remove snapshots other than the current one and leftovers of killed runs; return what went."""
+    snaps = out_dir / SNAPSHOTS
+    if not snaps.is_dir():
+        return []
+    keep = current_snapshot(out_dir)
+    if keep is None and (out_dir / CURRENT).is_symlink():
+        return []                              # `current` names a snapshot we cannot read: touch nothing
+    gone = [child for child in snaps.iterdir() if child.resolve() != keep]
+    for child in gone:
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    for leftover in out_dir.glob(".*.link-tmp"):
+        leftover.unlink(missing_ok=True)
+        gone.append(leftover)
+    return gone

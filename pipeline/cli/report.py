@@ -1,0 +1,36 @@
+"""What a run prints: its first line, then the lines a person reads in a cron mail."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def header_line(raw: Path, out: Path, db: Path, incremental: bool, jobs: int) -> str:
+    """Return the first line of a run's output: what runs, on what, when."""
+    mode = "cchc ingest --incremental" if incremental else "cchc ingest"
+    return f"{mode}: {raw} → {out}/, {db} ({jobs} jobs) at {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def report_lines(report, out: Path, db: Path, incremental: bool) -> list[str]:
+    """Given an IngestReport, return the lines a person reads (in a cron mail): changes first, then totals."""
+    lines = []
+    if report.reprocess_reason and incremental:
+        lines.append(f"every file read again: {report.reprocess_reason}")
+    parsed, new = set(report.parsed), set(report.new)
+    for doc in report.documents:
+        if doc.source_file in parsed:
+            label = "ok" if not incremental else ("new" if doc.source_file in new else "changed")
+            lines.append(f"{label:<8} {doc.source_file}: {doc.task_count} rows ({doc.issuer or 'issuer unknown'}, "
+                         f"{doc.plan_year or 'year unknown'})")
+    lines += [f"removed  {rel}" for rel in report.removed]
+    lines += [f"FAILED   {f.error}" for f in report.failures if f.this_run]
+    record = report.record
+    older = len(report.failures) - len(report.failed_now)
+    counts = (f"{record.files} files: {record.new} new, {record.changed} changed, {record.unchanged} unchanged, "
+              f"{record.removed} removed" + (f", {record.reparsed} read again" if record.reparsed else ""))
+    lines.append(f"{counts}; {record.failed} failed in this run"
+                 + (f", {older} still quarantined from earlier runs (view failures)" if older else ""))
+    wrote = "new snapshot" if record.wrote_snapshot else "nothing rewritten"
+    lines.append(f"{record.documents} documents, {record.task_rows} task rows → {out}/, {db} ({wrote}, "
+                 f"{record.total_s:.1f} s)")
+    return lines
