@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup ingest nightly test lint bench clean setup-ocr
+.PHONY: setup ingest nightly test lint bench clean setup-ocr setup-system
 
 setup: $(STAMP)
 
@@ -31,17 +31,27 @@ lint: setup
 bench: setup
 	$(BIN)/python -m tests.bench
 
-# Optional: OCR of scanned PDF pages (Tesseract with Vietnamese data, Debian packages; needs root).
+# Optional system tools (Debian packages; root or sudo): Tesseract with Vietnamese data reads scanned
+# PDF pages (setup-ocr); LibreOffice Writer converts old .doc files; Chromium checks the HTML report
+# in tests. `make test` never needs them: their tests skip with a reason when they are absent.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
+SYSTEM_PACKAGES := $(OCR_PACKAGES) libreoffice-writer chromium
+
 setup-ocr:
 	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie \
-		|| $$(command -v sudo) apt-get install -y tesseract-ocr tesseract-ocr-vie
+		|| { $(APT) update -q && $(APT) install -y -q --no-install-recommends $(OCR_PACKAGES); }
 
 .PHONY: setup-full
-# Optional system tools, all of them: LibreOffice Writer converts old .doc files (Word 97-2003),
-# plus the OCR tools of setup-ocr. Debian packages; needs root. `make test` never needs them.
+# LibreOffice for .doc files, plus the OCR tools of setup-ocr.
 setup-full: setup setup-ocr
-	command -v soffice >/dev/null || { $$(command -v sudo) apt-get update \
-		&& $$(command -v sudo) apt-get install -y --no-install-recommends libreoffice-writer; }
+	command -v soffice >/dev/null || { $(APT) update -q && $(APT) install -y -q --no-install-recommends libreoffice-writer; }
+
+# Every optional system tool at once (what CI installs before `make test`); a no-op once they are there.
+setup-system:
+	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || { $(APT) update -q && $(APT) install -y -q --no-install-recommends $$missing; }
 
 clean:
 	rm -rf data/normalized/*.parquet data/cchc.duckdb
