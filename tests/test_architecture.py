@@ -23,6 +23,7 @@ FLOORS = (
     ("pipeline.fields", 3),
     ("pipeline.database", 4),
     ("pipeline.batch", 5),
+    ("pipeline.reports", 5),
     ("pipeline.cli", 6),
 )
 MAX_LINES = 400

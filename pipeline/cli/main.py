@@ -7,6 +7,7 @@ from pathlib import Path
 
 from parsers.errors import ParseError
 from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED
+from pipeline.cli import outputs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,9 +24,12 @@ def main(argv: list[str] | None = None) -> int:
                      help="parser processes (default: the cores available)")
     prs = sub.add_parser("parse", help="print one file's task rows as JSON lines; writes nothing")
     prs.add_argument("file", type=Path)
+    outputs.add_commands(sub)
     args = parser.parse_args(argv)
     if args.command == "parse":
         return parse_command(args.file)
+    if args.command in ("export", "report"):
+        return outputs.run(args)
     return ingest_command(args.raw, args.out, args.db, incremental=args.incremental, jobs=args.jobs)
 
 

@@ -10,13 +10,23 @@ analyst's open query never meets a half-built database.
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parents[2]
-SQL_DIR = ROOT / "sql"
-SCHEMAS_DIR = ROOT / "schemas"
+SCHEMAS_DIR = Path(str(resources.files("schemas")))
+
+
+def _sql_dir() -> Path:
+    """Return the folder of the views: inside the installed package (a wheel), else sql/ of the checkout."""
+    try:
+        return Path(str(resources.files("pipeline.database.sql")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "sql"
+
+
+SQL_DIR = _sql_dir()
 LAYERS = ("sources", "staging", "intermediate", "marts")
 
 
