@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pipeline.cli import outputs
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"cchc {outputs.package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     ing = sub.add_parser("ingest", help="parse every file under data/raw into Parquet + DuckDB")
     ing.add_argument("--raw", type=Path, default=Path("data/raw"))
@@ -44,8 +46,12 @@ def parse_command(path: Path) -> int:
     except OSError as exc:
         print(f"error: {path}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    for row in result.tasks:
-        print(row.model_dump_json())
+    try:
+        for row in result.tasks:
+            print(row.model_dump_json())
+        sys.stdout.flush()
+    except BrokenPipeError:                    # `cchc parse plan.docx | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

@@ -18,6 +18,16 @@ class Defaults(argparse.HelpFormatter):
         return text
 
 
+def package_version() -> str:
+    """Return the installed cchc-etl version ("unknown" when run from a checkout that was never installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cchc-etl")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 FRAMEWORK_HELP = ("only this framework: its plan number (3369/QĐ-UBND), file name or doc_id "
                   "(default: every framework some department plan is compared with)")
 
@@ -51,7 +61,7 @@ def run(args) -> int:
         if args.command == "export":
             written = export(args.db, args.out, args.framework, as_csv=args.csv)
         else:
-            written = report(args.db, args.out, args.framework)
+            written = report(args.db, args.out, args.framework, package_version())
     except NoFramework as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_RUN_FAILED

@@ -2,7 +2,6 @@
 and `cchc report` run."""
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
@@ -14,13 +13,6 @@ from pipeline.reports.workbook import write_csv, write_workbook
 
 class NoFramework(Exception):
     """The database holds no framework that a department plan is compared with (or not the one asked for)."""
-
-
-def package_version() -> str:
-    try:
-        return version("cchc-etl")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _reports(db_path: Path, framework: str | None) -> list[dict]:
@@ -49,7 +41,7 @@ def export(db_path: Path, out_dir: Path, framework: str | None = None, as_csv: b
     return written
 
 
-def report(db_path: Path, out_dir: Path, framework: str | None = None) -> list[Path]:
+def report(db_path: Path, out_dir: Path, framework: str | None = None, version: str = "") -> list[Path]:
     """Write an HTML report per framework under out_dir; return the files written."""
-    return [write_report(r, out_dir / f"{framework_label(r['framework'])}.html", db_path.name, package_version())
+    return [write_report(r, out_dir / f"{framework_label(r['framework'])}.html", db_path.name, version)
             for r in _reports(db_path, framework)]
