@@ -15,7 +15,7 @@ from importlib import resources
 
 import regex as re
 
-from parsers.textutil.clean import fold
+from parsers.textutil.clean import fold, nfc
 
 MIN_SHARE = 0.6              # a column takes a role when at least this share of its filled cells show it
 MIN_CELLS = 2                # …and at least this many (a one-row table: its one cell)
@@ -47,17 +47,24 @@ def vocabulary() -> Vocabulary:
     text = resources.files("schemas").joinpath("cell_roles.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
 
-    def words(items: list[str]) -> tuple[str, ...]:
-        return tuple(sorted({fold(w) for w in items}, key=len, reverse=True))
+    def words(items: list[str], key=fold) -> tuple[str, ...]:
+        return tuple(sorted({key(w) for w in items}, key=len, reverse=True))
 
-    return Vocabulary(words(data["agency"]["heads"]), words(data["agency"]["lead_ins"]),
-                      frozenset(words(data["person"]["titles"])), frozenset(words(data["person"]["family_names"])),
+    # Agency words keep their accents: folded, "Bảo vệ" would read as "Báo" and "Đại" as "Đài".
+    return Vocabulary(words(data["agency"]["heads"], lower), words(data["agency"]["lead_ins"], lower),
+                      frozenset(words(data["person"]["titles"], lower)),
+                      frozenset(words(data["person"]["family_names"], lower)),
                       words(data["header"]["not_a_role"]), words(data["header"]["not_a_task_table"]))
 
 
-def _starts_with(folded: str, words: tuple[str, ...]) -> str | None:
-    """Given folded text, return the first of the words it starts with (as a whole word), else None."""
-    return next((w for w in words if folded.startswith(w) and not folded[len(w):len(w) + 1].isalnum()), None)
+def lower(text: str) -> str:
+    """Given text, return it NFC, in lower case, spaces collapsed: accents kept."""
+    return " ".join(nfc(text).lower().split())
+
+
+def _starts_with(text: str, words: tuple[str, ...]) -> str | None:
+    """Given lower-case text, return the first of the words it starts with (as a whole word), else None."""
+    return next((w for w in words if text.startswith(w) and not text[len(w):len(w) + 1].isalnum()), None)
 
 
 def _key(text: str | None) -> str:
@@ -67,22 +74,22 @@ def _key(text: str | None) -> str:
 
 def names_agency(text: str) -> bool:
     """Given a cell or heading ("Sở Nội vụ", "Các sở, ban, ngành", "Đề nghị Công an tỉnh"), say whether it starts with an agency."""
-    folded = fold(text).lstrip("-+•* ")
-    lead_in = _starts_with(folded, vocabulary().lead_ins)
+    words = lower(text).lstrip("-+•* ")
+    lead_in = _starts_with(words, vocabulary().lead_ins)
     if lead_in:
-        folded = folded[len(lead_in):].lstrip()
-    head = _starts_with(folded, vocabulary().agency_heads)
+        words = words[len(lead_in):].lstrip()
+    head = _starts_with(words, vocabulary().agency_heads)
     return head is not None and text.lstrip("-+•* ")[:1].isupper()
 
 
 def names_person(text: str) -> bool:
     """Given one line ("Đỗ Mạnh Cường", "Ông Nguyễn Văn A"), say whether it is a person's name."""
     words = text.split()
-    if words and fold(words[0]).rstrip(":") in vocabulary().titles:
+    if words and lower(words[0]).rstrip(":") in vocabulary().titles:
         words = words[1:]
     if not 2 <= len(words) <= 5 or not all(_WORD.fullmatch(w) and w[0].isupper() and w[1:].islower() for w in words):
         return False
-    return fold(words[0]) in vocabulary().family_names
+    return lower(words[0]) in vocabulary().family_names
 
 
 def names_people(text: str) -> bool:
