@@ -34,6 +34,7 @@ _PUNCT = re.compile(r"[^\p{L}\p{N}/ ]+")
 @dataclass(frozen=True)
 class Vocabulary:
     agency_heads: tuple[str, ...]
+    named_heads: tuple[str, ...]
     lead_ins: tuple[str, ...]
     titles: frozenset[str]
     family_names: frozenset[str]
@@ -51,7 +52,8 @@ def vocabulary() -> Vocabulary:
         return tuple(sorted({key(w) for w in items}, key=len, reverse=True))
 
     # Agency words keep their accents: folded, "Bảo vệ" would read as "Báo" and "Đại" as "Đài".
-    return Vocabulary(words(data["agency"]["heads"], lower), words(data["agency"]["lead_ins"], lower),
+    return Vocabulary(words(data["agency"]["heads"], lower), words(data["agency"]["named_heads"], lower),
+                      words(data["agency"]["lead_ins"], lower),
                       frozenset(words(data["person"]["titles"], lower)),
                       frozenset(words(data["person"]["family_names"], lower)),
                       words(data["header"]["not_a_role"]), words(data["header"]["not_a_task_table"]))
@@ -78,8 +80,15 @@ def names_agency(text: str) -> bool:
     lead_in = _starts_with(words, vocabulary().lead_ins)
     if lead_in:
         words = words[len(lead_in):].lstrip()
-    head = _starts_with(words, vocabulary().agency_heads)
-    return head is not None and text.lstrip("-+•* ")[:1].isupper()
+    if not text.lstrip("-+•* ")[:1].isupper():
+        return False
+    if _starts_with(words, vocabulary().agency_heads):
+        return True
+    head = _starts_with(words, vocabulary().named_heads)
+    if head is None:
+        return False
+    rest = text.lstrip("-+•* ")[len(lead_in or ""):].lstrip()[len(head):].lstrip()
+    return rest[:1].isupper()
 
 
 def names_person(text: str) -> bool:

@@ -19,6 +19,8 @@ _DOCUMENT_TYPES = ("ke hoach", "thong bao", "quyet dinh", "bao cao", "to trinh",
                    "phu luc", "chuong trinh", "huong dan", "nghi quyet", "ket luan")
 _PEOPLES_COMMITTEE = re.compile(r"^(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN\s+|^UBND\s+", re.I)
 _LEVEL_WORD = re.compile(r"^(tỉnh|thành phố|xã|phường|đặc khu)\s+(.+)$", re.I)
+# a PDF line may run the letterhead and the motto beside it together: "SỞ NỘI VỤ Độc lập - Tự do - …"
+_MOTTO_BESIDE = re.compile(r"\s+(?=CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–])", re.I)
 LETTERHEAD_LINES = 12          # the letterhead sits in the first lines, before the document type
 
 
@@ -41,7 +43,7 @@ def read_letterhead(head: list[str]) -> Letterhead:
     """Given a document's first lines, return the units its letterhead names (empty when it has none)."""
     units: list[str] = []
     for line in head[:LETTERHEAD_LINES]:
-        text = " ".join(line.replace("|", " ").split())
+        text = _MOTTO_BESIDE.split(" ".join(line.replace("|", " ").split()))[0]
         words = fold(text)
         if not text or text.upper() != text or not any(ch.isalpha() for ch in text):
             continue
