@@ -24,11 +24,11 @@ RECURRENCES = ("once", "continuous", "weekly", "monthly", "quarterly", "periodic
 RECURRENCE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("on_event", ("khi", "ke tu", "ngay sau")),
     ("per_roadmap", ("theo lo trinh", "theo ke hoach", "theo de an", "theo chu truong", "theo chi dao",
-                     "theo tien do", "theo yeu cau")),
+                     "theo tien do", "theo yeu cau", "theo huong dan")),
     ("weekly", ("hang tuan", "moi tuan", "theo tuan", "tuan mot lan")),
     ("monthly", ("hang thang", "moi thang", "thang lien ke", "thang tiep theo", "thang ke tiep")),
     ("quarterly", ("hang quy", "moi quy", "bao cao quy")),
-    ("periodic", ("dinh ky", "dot xuat", "bao cao 6 thang", "bao cao nam", "hang nam")),
+    ("periodic", ("dinh ky", "dot xuat", "bao cao 6 thang", "bao cao nam", "hang nam", "moi nam")),
     ("continuous", ("thuong xuyen", "lien tuc", "ca nam", r"trong nam(?! ?[0-9])",
                     "va to chuc thuc hien", "va trien khai thuc hien")),
 )

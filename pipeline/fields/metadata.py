@@ -114,8 +114,10 @@ def _typed_title(head: list[str], types: dict[str, str], longest: int) -> str | 
         kind = types.get(fold(line).strip())
         if kind and i + 1 < len(head):
             rest = []
-            for nxt in head[i + 1 : i + 4]:
-                if nxt.startswith(("(", "Căn cứ", "Thực hiện", "I.")) or len(nxt) > longest:
+            for k, nxt in enumerate(head[i + 1 : i + 4]):
+                # "Thực hiện Đề án số 08 …" right under the type is the title; later, it starts the preamble
+                stops = ("(", "Căn cứ", "I.") if k == 0 else ("(", "Căn cứ", "Thực hiện", "I.")
+                if nxt.startswith(stops) or len(nxt) > longest:
                     break
                 rest.append(nxt)
             return one_line(" ".join([kind] + rest))

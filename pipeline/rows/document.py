@@ -4,7 +4,7 @@ from __future__ import annotations
 from parsers.grid import ParsedFile
 from parsers.textutil.clean import fold
 from pipeline.rows.narrative import body_tasks
-from pipeline.rows.prose import prose_tasks
+from pipeline.rows.prose import assigned_tasks
 from pipeline.rows.raw import RawTask
 from pipeline.rows.tables import table_tasks
 
@@ -30,7 +30,8 @@ def file_tasks(parsed: ParsedFile) -> list[RawTask]:
     if is_report(parsed):
         return tasks
     bullets = body_tasks(parsed.body)
-    assigned = prose_tasks(parsed.body, has_other_tasks=bool(tasks or bullets))
+    assigned, left_out = assigned_tasks(parsed.body, has_other_tasks=bool(tasks or bullets))
+    parsed.warnings += left_out
     return tasks + merge_body(bullets, assigned)
 
 

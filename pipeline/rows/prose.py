@@ -40,6 +40,7 @@ _DEADLINE = re.compile(r"(?:hoàn thành|xong|chậm nhất|trước ngày|thờ
                        r"|(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm)", re.I)
 _ENDS = ("noi nhan", "tren day la", "tran trong", "kt. ", "tm. ")
 _CLOSING_REMARK = ("yeu cau", "tren day", "trong qua trinh", "de nghi", "giao ")
+BASIS = "can cu "              # "Căn cứ Luật …": a legal basis, the opening of a preamble
 MAX_HEADING = 200             # a heading is short; a longer numbered line is a paragraph
 ITEM_DEPTH = 9                # an unlabelled paragraph sits below every heading
 
@@ -88,24 +89,36 @@ class _Walk:
 
 
 def prose_tasks(lines: list[BodyLine], has_other_tasks: bool = False) -> list[RawTask]:
-    """Given body lines, return the tasks its prose assigns, each with its lead, partners and printed label.
+    """Given body lines, return the tasks its prose assigns, each with its lead, partners and printed label."""
+    return assigned_tasks(lines, has_other_tasks)[0]
+
+
+def assigned_tasks(lines: list[BodyLine], has_other_tasks: bool = False) -> tuple[list[RawTask], list[str]]:
+    """Given body lines, return the tasks its prose assigns and the document warnings for what it left out.
 
     `has_other_tasks`: the document gives tasks elsewhere (a phụ lục, area bullets, groups of a
-    tasks section), so the duties of its "Tổ chức thực hiện" count too.
+    tasks section), so the duties of its "Tổ chức thực hiện" count too. An item that opens with
+    "Căn cứ …" states a legal basis, the way a preamble does: it is left out, and said so.
     """
     walk = _Walk(kind=TASKS if not any(_is_section(ln.text) for ln in lines) else OTHER)
     texts = [clean(line.text).replace("\n", " ") for line in lines]
     for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
         if not text:
             continue
-        if fold(text).startswith(_ENDS):
-            break
+        if fold(text).startswith(_ENDS):             # the signature block: nothing until the next section
+            _close(walk)
+            walk.kind = OTHER
+            continue
         nxt = next((t for t in texts[i + 1 :] if t), "")
         walk.wrapped = nxt[:1].islower() and not _LABEL.match(nxt)   # a line the next one continues: no heading
         _read_line(walk, text, line)
     _close(walk)
     others = has_other_tasks or any(kind == TASKS for kind, _ in walk.found)
-    return [task for kind, task in walk.found if kind == TASKS or (kind == DUTIES and others)]
+    kept = [task for kind, task in walk.found if kind == TASKS or (kind == DUTIES and others)]
+    basis = [t for t in kept if fold(t.fields["content"]).startswith(BASIS)]
+    warnings = [f"assigned item at line {t.source_row} left out: it opens with 'Căn cứ …' (a legal basis)"
+                for t in basis]
+    return [t for t in kept if t not in basis], warnings
 
 
 def _is_section(text: str) -> bool:
@@ -197,6 +210,8 @@ def _add_item(group: Group | None, label: str, body: str, line: BodyLine) -> Non
     if group is None or not body:
         return
     last = group.items[-1] if group.items else None
+    if not label and body.startswith("(") and body.endswith(")"):
+        return                                       # "(Một số nhiệm vụ … có Phụ lục kèm theo)": a note
     continues = last is not None and not label and (body[0].islower() or group.last_labelled)
     if continues and not fold(body).startswith(_CLOSING_REMARK):
         last.fields["content"] = f"{last.fields['content']} {body}"
