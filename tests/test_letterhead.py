@@ -62,3 +62,12 @@ def test_units_top_to_bottom():
 ])
 def test_display_name(unit, name):
     assert display_name(unit, provinces()) == name
+
+
+def test_a_sidecar_naming_the_issuer_settles_the_warning():
+    from pipeline.fields.sidecar import apply_sidecar
+
+    meta = read_metadata(parsed(["KẾ HOẠCH", "Cải cách hành chính năm 2026"]))
+    assert meta.warnings == ["issuer unknown: no letterhead, 'của …' line or sidecar names it"]
+    apply_sidecar(meta, {"issuer": "Sở Nội vụ"})
+    assert (meta.issuer, meta.issuer_level, meta.warnings) == ("Sở Nội vụ", "department", [])

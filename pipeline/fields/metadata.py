@@ -70,11 +70,14 @@ def read_metadata(parsed: ParsedFile) -> Metadata:
     meta.plan_year, meta.plan_period = _period(meta.title or "", meta.issued_date)
     if meta.plan_year is None:
         meta.plan_year = _dated_year(head)          # a notice or directive: the year it is dated
-    meta.warnings += _issuer_warnings(meta.issuer, meta.issuer_level)
+    meta.warnings += issuer_warnings(meta.issuer, meta.issuer_level)
     return meta
 
 
-def _issuer_warnings(issuer: str | None, level: str) -> list[str]:
+ISSUER_WARNINGS = ("issuer unknown:", "issuer '")
+
+
+def issuer_warnings(issuer: str | None, level: str) -> list[str]:
     """Given the issuer found (or None) and its level, return the warning an analyst needs, if any."""
     if issuer is None:
         return ["issuer unknown: no letterhead, 'của …' line or sidecar names it"]

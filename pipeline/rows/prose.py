@@ -40,7 +40,9 @@ _DEADLINE = re.compile(r"(?:hoàn thành|xong|chậm nhất|trước ngày|thờ
                        r"|(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm)", re.I)
 _ENDS = ("noi nhan", "tren day la", "tran trong", "kt. ", "tm. ")
 _CLOSING_REMARK = ("yeu cau", "tren day", "trong qua trinh", "de nghi", "giao ")
-BASIS = "can cu "              # "Căn cứ Luật …": a legal basis, the opening of a preamble
+# "Căn cứ Luật …", "Căn cứ Kế hoạch của UBND tỉnh, …": a cited document as the basis, a preamble's opening
+BASIS = re.compile(r"^can cu (?:vao )?(?:cac )?(?:luat|bo luat|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi|"
+                   r"ke hoach|cong van|van ban|chuong trinh|de an|thong bao|huong dan)\b")
 MAX_HEADING = 200             # a heading is short; a longer numbered line is a paragraph
 ITEM_DEPTH = 9                # an unlabelled paragraph sits below every heading
 
@@ -97,8 +99,9 @@ def assigned_tasks(lines: list[BodyLine], has_other_tasks: bool = False) -> tupl
     """Given body lines, return the tasks its prose assigns and the document warnings for what it left out.
 
     `has_other_tasks`: the document gives tasks elsewhere (a phụ lục, area bullets, groups of a
-    tasks section), so the duties of its "Tổ chức thực hiện" count too. An item that opens with
-    "Căn cứ …" states a legal basis, the way a preamble does: it is left out, and said so.
+    tasks section), so the duties of its "Tổ chức thực hiện" count too. An item that opens by citing
+    a document ("Căn cứ Kế hoạch …") states a legal basis, the way a preamble does: it is left out,
+    and said so.
     """
     walk = _Walk(kind=TASKS if not any(_is_section(ln.text) for ln in lines) else OTHER)
     texts = [clean(line.text).replace("\n", " ") for line in lines]
@@ -115,8 +118,8 @@ def assigned_tasks(lines: list[BodyLine], has_other_tasks: bool = False) -> tupl
     _close(walk)
     others = has_other_tasks or any(kind == TASKS for kind, _ in walk.found)
     kept = [task for kind, task in walk.found if kind == TASKS or (kind == DUTIES and others)]
-    basis = [t for t in kept if fold(t.fields["content"]).startswith(BASIS)]
-    warnings = [f"assigned item at line {t.source_row} left out: it opens with 'Căn cứ …' (a legal basis)"
+    basis = [t for t in kept if BASIS.match(fold(t.fields["content"]))]
+    warnings = [f"assigned item at line {t.source_row} left out: it opens with 'Căn cứ <a document>' (a legal basis)"
                 for t in basis]
     return [t for t in kept if t not in basis], warnings
 
