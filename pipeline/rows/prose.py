@@ -105,14 +105,13 @@ def assigned_tasks(lines: list[BodyLine], has_other_tasks: bool = False) -> tupl
     """
     walk = _Walk(kind=TASKS if not any(_is_section(ln.text) for ln in lines) else OTHER)
     texts = [clean(line.text).replace("\n", " ") for line in lines]
-    for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
+    for line, text, nxt in zip(lines, texts, _next_texts(texts), strict=True):
         if not text:
             continue
         if fold(text).startswith(_ENDS):             # the signature block: nothing until the next section
             _close(walk)
             walk.kind = OTHER
             continue
-        nxt = next((t for t in texts[i + 1 :] if t), "")
         walk.wrapped = nxt[:1].islower() and not _LABEL.match(nxt)   # a line the next one continues: no heading
         _read_line(walk, text, line)
     _close(walk)
@@ -122,6 +121,15 @@ def assigned_tasks(lines: list[BodyLine], has_other_tasks: bool = False) -> tupl
     warnings = [f"assigned item at line {t.source_row} left out: it opens with 'Căn cứ <a document>' (a legal basis)"
                 for t in basis]
     return [t for t in kept if t not in basis], warnings
+
+
+def _next_texts(texts: list[str]) -> list[str]:
+    """Given the lines' texts, return for each the next non-empty text after it ("" at the end)."""
+    out, nxt = [], ""
+    for text in reversed(texts):
+        out.append(nxt)
+        nxt = text or nxt
+    return out[::-1]
 
 
 def _is_section(text: str) -> bool:
@@ -188,7 +196,7 @@ def _opens(walk: _Walk, label: str, body: str, depth: float, line: BodyLine) -> 
 def _assignment(body: str) -> tuple[str, str | None] | None:
     """Given an assignment line ("Giao Sở Tư pháp chủ trì, phối hợp với …:"), return (lead, partners), else None."""
     m = _OPENER.match(body)
-    if m and names_agency(m["lead"]) or (m and fold(body).startswith("giao ")):
+    if m and (names_agency(m["lead"]) or fold(body).startswith("giao ")):
         return _LEAD_INS.sub("", m["lead"]), m["partners"]
     given = _GIVEN.match(body)
     if given:
