@@ -50,10 +50,9 @@ from parsers.docx.wordml import (
     val,
 )
 from parsers.grid import GridRow
-from parsers.headers import header_map
+from parsers.headers import HEADER_SEARCH_ROWS, table_columns
 from parsers.textutil.clean import clean
 
-HEADER_SEARCH_ROWS = 5                  # a task table's header sits in its first rows
 
 def _paragraph_props(ppr) -> tuple[str | None, tuple[str | None, str | None] | None]:
     """Given a w:pPr, return (style id, (numId, ilvl) or None)."""
@@ -300,16 +299,17 @@ def find_header(table: Table) -> tuple[int | None, dict[int, str] | None]:
     is read as one row: each column takes its lowest label; the two rows become one.
     """
     rows = table.rows
+    cells = [row.cells for row in rows]
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns = header_map(row.cells)
+        columns = table_columns(row.cells, cells[i + 1 :])
         if i + 1 < len(rows) and (row.spans or None in rows[i + 1].cells):
             combined = _combine_header(row, rows[i + 1])
-            both = header_map(combined)
-            if both and len(both) > len(columns or {}):
+            both = table_columns(combined, cells[i + 2 :])
+            if both and len(both.fields) > len(columns.fields if columns else {}):
                 rows[i : i + 2] = [GridRow(combined, row.source_row, row.page, table_index=row.table_index)]
-                return i, both
+                return i, both.fields
         if columns:
-            return i, columns
+            return i, columns.fields
     return None, None
 
 

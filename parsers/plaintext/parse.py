@@ -9,7 +9,7 @@ from pathlib import Path
 
 from parsers.errors import Corrupt, ParseError
 from parsers.grid import BodyLine, Grid, GridRow, ParsedFile
-from parsers.headers import header_map, is_appendix_title
+from parsers.headers import SAMPLE_ROWS, is_appendix_title, table_columns
 from parsers.plaintext import layouts
 from parsers.textutil.clean import nfc
 from parsers.textutil.legacy import decode_bytes
@@ -70,7 +70,9 @@ def table_rows(lines: list[str], first_line: int) -> tuple[list[GridRow], list[s
         candidates.append(("cell", layouts.cell_per_line(lines, first_line)[0]))
     candidates.append(("pdf", layouts.pdf_dump_rows(lines, first_line)))
     for _, rows in candidates:
-        header_at = next((i for i, r in enumerate(rows) if header_map(r.cells)), None)
+        cells = [r.cells for r in rows]
+        header_at = next((i for i, r in enumerate(cells) if table_columns(r, cells[i + 1 : i + 1 + SAMPLE_ROWS])),
+                         None)
         if header_at is not None:
             first = rows[header_at].source_row - first_line
             head = [ln.strip() for ln in lines[1:first] if ln.strip()]

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from parsers.errors import ParseError
-from pipeline.fields.metadata import Metadata, issuer_level
+from pipeline.fields.metadata import ISSUER_WARNINGS, Metadata, issuer_level, issuer_warnings
 
 SUFFIX = ".meta.toml"
 KEYS = {"title", "issuer", "issuer_level", "province", "plan_year", "plan_period", "plan_number",
@@ -55,4 +55,7 @@ def apply_sidecar(meta: Metadata, values: dict) -> str | None:
         setattr(meta, key, value)
     if "issuer" in values and "issuer_level" not in values:
         meta.issuer_level = issuer_level(meta.issuer)
+    if "issuer" in values or "issuer_level" in values:     # the text's doubt about its issuer is settled
+        meta.warnings = [w for w in meta.warnings if not w.startswith(ISSUER_WARNINGS)]
+        meta.warnings += issuer_warnings(meta.issuer, meta.issuer_level)
     return values.get("framework")
