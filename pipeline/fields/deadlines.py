@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+import regex
+
 RECURRENCES = ("once", "continuous", "monthly", "quarterly", "periodic", "on_event", "per_roadmap")
 
 # Vocabulary: recurrence -> folded phrases (regex fragments, single spaces between words).
@@ -157,7 +159,8 @@ _YEAR = r"(?: ?,? ?(?:/|nam) ?(?P<y>[0-9]{4})(?![0-9]))?"
 # Date expressions, in the order they are taken out of the text.  A None handler only blanks
 # the match (document numbers such as 18/NQ-TW or 30/2019/NĐ-CP are not deadlines).
 _EXTRACTORS: tuple[tuple[re.Pattern[str], _Handler | None], ...] = (
-    (re.compile(r"\b[0-9]+(?:/[0-9]+)*/[a-z][\w-]*"), None),
+    # not from inside a chain whose own start could match (linear on "1/1/1/…"): regex's lookbehind
+    (regex.compile(r"(?<!(?<!\w)[0-9]+/)\b[0-9]+(?:/[0-9]+)*/[a-z][\w-]*"), None),
     (re.compile(r"(?<![0-9])(?P<d>[0-9]{1,2}) ?(?P<s>[/.-]) ?(?P<m>[0-9]{1,2}) ?(?P=s) ?(?P<y>[0-9]{4})(?![0-9])"),
      _on_date),
     (re.compile(r"\b6 thang (?P<h>dau|cuoi) nam(?: ?(?P<y>[0-9]{4})(?![0-9]))?"), _on_half),
