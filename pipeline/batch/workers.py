@@ -26,7 +26,7 @@ import pyarrow as pa
 from pipeline.batch import pool
 from pipeline.batch.items import DEFAULT_FILE_TIME_LIMIT, SAME, WorkItem, WorkResult
 from pipeline.batch.manifest import FAILED, OK, file_sha256, quick_stat, sidecar_fingerprint
-from pipeline.batch.process import describe_failure, process_file
+from pipeline.batch.process import describe_failure, one_line, process_file
 from pipeline.batch.runlog import Console
 from pipeline.batch.wall import Limits, TooSlow
 from schemas.arrow import tasks_schema
@@ -108,7 +108,11 @@ def parse_all(items: list[WorkItem], jobs: int, console: Console, fn=work,
             for item in items:
                 results[item.rel] = fn(item)
                 console.advance(len(results))
-            return results
-        return pool.run_pool(items, jobs, console, fn, limits)
+        else:
+            results = pool.run_pool(items, jobs, console, fn, limits)
+        for result in results.values():
+            if result.error:
+                result.error = one_line(result.error)        # a file name may hold escapes too
+        return results
     finally:
         console.finish()
