@@ -40,6 +40,7 @@ KIND_COST = {".pdf": 40, ".doc": 60, ".docx": 4, ".txt": 1}
 PRELOAD = ["pipeline.batch.workers", "parsers.docx", "parsers.pdf", "parsers.plaintext", "pdfplumber"]
 
 _channel = None                     # in a worker: the pipe to the parent (work() announces a file's fingerprint)
+_seen: tuple | None = None          # in a worker: the fingerprint of the file at hand, once announced
 
 
 # --- the worker's side -----------------------------------------------------------------------------
@@ -47,8 +48,10 @@ _channel = None                     # in a worker: the pipe to the parent (work(
 
 def announce(result: WorkResult) -> None:
     """In a worker, tell the parent the file's fingerprint before parsing: should the worker die, it is kept."""
+    global _seen
     if _channel is not None:
-        _channel.send(("seen", (result.size, result.mtime_ns, result.sha256, result.sidecar)))
+        _seen = (result.size, result.mtime_ns, result.sha256, result.sidecar)
+        _channel.send(("seen", _seen))
 
 
 def serve(conn, fn, limits: Limits, environ: dict) -> None:
@@ -75,6 +78,8 @@ def serve(conn, fn, limits: Limits, environ: dict) -> None:
 
 def walled(fn, item: WorkItem, limits: Limits) -> tuple[WorkResult, bool]:
     """Run fn on the item behind the wall; return its result (a memory failure reworded) and whether it hit the wall."""
+    global _seen
+    _seen = None
     reset_peak_rss()
     cpu = time.process_time()
     try:
@@ -90,6 +95,8 @@ def walled(fn, item: WorkItem, limits: Limits) -> tuple[WorkResult, bool]:
                                             or wall.was_hit())
     if refused:
         result.error, result.error_type = f"{item.path}: {memory_refusal(limits)}", "TooBig"
+    if result.outcome == FAILED and result.size is None and _seen is not None:
+        result.size, result.mtime_ns, result.sha256, result.sidecar = _seen      # quarantined with its fingerprint
     result.cpu_s = round(time.process_time() - cpu, 3)
     result.peak_mb = round((status_kib("VmHWM") or 0) / 1024, 1)
     return result, refused
@@ -204,8 +211,8 @@ def _pool_pass(items: list[WorkItem], jobs: int, ctx, fn, limits: Limits, result
                     continue
                 busy.remove(worker)
                 if done == "dead":
-                    died.append((worker.item, (worker.process.exitcode, worker.seen)))
                     worker.stop()
+                    died.append((worker.item, (worker.process.exitcode, worker.seen)))
                 elif done == "keep":
                     worker.item = None
                     idle.append(worker)
