@@ -16,7 +16,14 @@ from pipeline.batch import pool, workers
 from pipeline.batch import run as batch_run
 from pipeline.batch.manifest import read_manifest
 from pipeline.batch.runlog import Console
-from pipeline.batch.wall import Limits, memory_refusal, size_words
+from pipeline.batch.wall import (
+    RESERVE_MB,
+    WORKER_BASE_MB,
+    Limits,
+    cgroup_memory_limit,
+    memory_refusal,
+    size_words,
+)
 from tests import hostile_work
 from tests.conftest import ROOT
 from tests.test_nightly import corpus, light_views, put_seed, run  # noqa: F401 - a fixture
@@ -53,6 +60,35 @@ def test_a_bad_setting_stops_the_run_before_any_file_is_read(tmp_path, monkeypat
     with pytest.raises(ValueError, match="CCHC_FILE_MEMORY_MB='plenty'"):
         run(tmp_path)
     assert not (tmp_path / "normalized" / "current").exists()
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_the_cgroup_limit_is_found_up_the_tree(tmp_path, version):
+    proc = tmp_path / "cgroup"
+    if version == "v1":
+        proc.write_text("5:cpu:/x\n4:memory:/system.slice/cchc.service\n")
+        base, name, unlimited = tmp_path / "memory", "memory.limit_in_bytes", "9223372036854771712"
+    else:
+        proc.write_text("0::/system.slice/cchc.service\n")
+        base, name, unlimited = tmp_path, "memory.max", "max"
+    unit = base / "system.slice" / "cchc.service"
+    unit.mkdir(parents=True)
+    (unit / name).write_text(unlimited + "\n")
+    assert cgroup_memory_limit(str(proc), str(tmp_path)) is None
+    (unit.parent / name).write_text(str(2 * 2**30))              # MemoryMax on the slice above
+    assert cgroup_memory_limit(str(proc), str(tmp_path)) == 2 * 2**30
+    (unit / name).write_text(str(2**30))
+    assert cgroup_memory_limit(str(proc), str(tmp_path)) == 2**30
+
+
+def test_the_memory_cap_is_fitted_under_a_cgroup_limit():
+    two_gb, run_holds = 2 * 2**30, 200 * 2**20
+    assert Limits().fitted(1, 0) == Limits()                      # no limit: as set
+    fitted = Limits().fitted(2, two_gb, run_holds)
+    assert fitted.memory_mb == 576                               # (2048 - 200 - 256) / 2 - 160, by 64
+    assert 2 * (fitted.memory_mb + WORKER_BASE_MB) + 200 + RESERVE_MB <= 2048   # both workers at their cap fit
+    assert Limits(memory_mb=512).fitted(2, two_gb, run_holds).memory_mb == 512   # a lower setting stands
+    assert Limits().fitted(1, 16 * 2**30, run_holds).memory_mb == 1024
 
 
 # --- one file's wall ------------------------------------------------------------------------------

@@ -107,8 +107,9 @@ def walled(fn, item: WorkItem, limits: Limits) -> tuple[WorkResult, bool]:
 
 def run_pool(items: list[WorkItem], jobs: int, console: Console, fn, limits: Limits) -> dict[str, WorkResult]:
     """Given the files, return each one's result by relative path, read by up to `jobs` walled workers."""
+    jobs = max(1, min(jobs, len(items)))
     with stop_on_sigterm():
-        return _parse_walled(items, max(1, jobs), console, fn, limits)
+        return _parse_walled(items, jobs, console, fn, limits.fitted(jobs))
 
 
 @contextmanager

@@ -11,7 +11,9 @@ kernel's OOM killer picks (oom_score_adj), leaves Ctrl-C to the parent, and uses
 allocator for Arrow (mimalloc reserves 1 GiB of address space up front, which RLIMIT_AS would count).
 
 Settings (environment; each a positive number): CCHC_FILE_MEMORY_MB (default 1024),
-CCHC_FILE_CPU_S (300), CCHC_FILE_TIME_S (600, the wall clock).
+CCHC_FILE_CPU_S (300), CCHC_FILE_TIME_S (600, the wall clock). In a memory cgroup with a limit
+(systemd's MemoryMax=) the memory cap is lowered so that every worker at its cap, the run and a
+reserve still fit (`Limits.fitted`): two bombs read at once never make the kernel kill anything.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ import os
 import resource
 import signal
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 DEFAULT_MEMORY_MB = 1024         # per file, above what the worker already holds; 2 workers stay under 2 GiB + run
 DEFAULT_CPU_S = 300.0            # the slowest real plan takes a few seconds
@@ -29,6 +32,9 @@ GRACE_S = 30.0                   # the worker's own alarm fires first; the paren
 SETTINGS = {"memory_mb": "CCHC_FILE_MEMORY_MB", "cpu_s": "CCHC_FILE_CPU_S", "time_s": "CCHC_FILE_TIME_S"}
 PR_SET_PDEATHSIG = 1
 OOM_SCORE_ADJ = 1000             # the most a process may give itself: killed first when memory runs out
+WORKER_BASE_MB = 160             # what a worker holds before its first file (imports), resident
+RESERVE_MB = 256                 # kept free under a cgroup limit for the run's own growth and the page cache
+CAP_STEP_MB = 64                 # a fitted cap is rounded down to this, so the reason reads as a round figure
 
 
 class TooSlow(Exception):
@@ -66,6 +72,49 @@ class Limits:
     @property
     def memory_bytes(self) -> int:
         return int(self.memory_mb * 1024 * 1024)
+
+    def fitted(self, workers: int, limit_bytes: int | None = None, run_bytes: int | None = None) -> Limits:
+        """Return these limits with the memory cap lowered so `workers` at their cap fit the cgroup's limit.
+
+        `limit_bytes` defaults to this process's cgroup memory limit (none: the limits as they are);
+        `run_bytes` to what this process holds now.
+        """
+        limit = cgroup_memory_limit() if limit_bytes is None else limit_bytes
+        if not limit:
+            return self
+        held = run_bytes if run_bytes is not None else (status_kib("VmRSS") or 0) * 1024
+        share = (limit - held) / 2**20 - RESERVE_MB
+        fit = (share / max(workers, 1) - WORKER_BASE_MB) // CAP_STEP_MB * CAP_STEP_MB
+        return replace(self, memory_mb=max(CAP_STEP_MB, min(self.memory_mb, fit)))
+
+
+def cgroup_memory_limit(proc_cgroup: str = "/proc/self/cgroup", root: str = "/sys/fs/cgroup") -> int | None:
+    """Return the memory limit of this process's cgroup and its ancestors (v2 or v1) in bytes, or None."""
+    try:
+        lines = Path(proc_cgroup).read_text(encoding="ascii").splitlines()
+    except OSError:
+        return None
+    candidates = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":                                    # cgroup v2: memory.max
+            candidates += [(Path(root) / sub, path, "memory.max") for sub in ("", "unified")]
+        elif "memory" in controllers.split(","):                 # cgroup v1: memory.limit_in_bytes
+            candidates.append((Path(root) / "memory", path, "memory.limit_in_bytes"))
+    limits = []
+    for base, path, name in candidates:
+        folder = base / path.lstrip("/")
+        while True:
+            try:
+                value = (folder / name).read_text(encoding="ascii").strip()
+                if value.isdigit() and int(value) < 2**60:       # "max" or the v1 "unlimited" figure
+                    limits.append(int(value))
+            except OSError:
+                pass
+            if folder == base or base not in folder.parents:
+                break
+            folder = folder.parent
+    return min(limits) if limits else None
 
 
 def size_words(mb: float) -> str:
