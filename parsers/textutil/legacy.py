@@ -290,11 +290,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         repaired = repair_double_utf8(text) if label == "utf-8" else None
         if repaired is not None:
             text, label = repaired, "utf-8-twice"
+    elif (vietnamese := cp1258_text(data)) is not None:    # never claims TCVN3 or VNI text: their tones
+        return vietnamese, "cp1258"                         # are letters, not marks on vowels
     else:
         text, label = _decode_cp1252(data), "cp1252"
-        vietnamese = cp1258_text(data) if detect_legacy(text) is None else None
-        if vietnamese is not None:
-            return vietnamese, "cp1258"
     legacy = detect_legacy(text)
     if legacy is None:
         return _nfc(text), label
