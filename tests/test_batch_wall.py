@@ -4,8 +4,6 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +23,8 @@ from pipeline.batch.wall import (
     size_words,
 )
 from tests import hostile_work
-from tests.conftest import ROOT
 from tests.test_nightly import corpus, light_views, put_seed, run  # noqa: F401 - a fixture
+from tests.test_nightly_kill import start, tagged_processes
 
 pytestmark = pytest.mark.usefixtures("light_views")
 
@@ -176,43 +174,19 @@ def test_costliest_files_go_first_and_the_order_of_results_is_the_paths(tmp_path
 
 # --- no worker left behind ------------------------------------------------------------------------
 
-TAG = f"CCHC_WALL_TEST={os.getpid()}-{time.time_ns()}"
-
-
-def tagged() -> list[int]:
-    """Return the live processes (not zombies) started by this module's runs."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and TAG.encode() in (proc / "environ").read_bytes():
-                if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
-                    found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
-
-
-def start_nightly(tmp: Path) -> subprocess.Popen:
-    name, value = TAG.split("=")
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", "--incremental", "--jobs", "2",
-                             "--raw", str(tmp / "raw"), "--out", str(tmp / "normalized"),
-                             "--db", str(tmp / "cchc.duckdb")], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env={**os.environ, name: value})
-
-
 def settle(deadline: float = 5) -> list[int]:
     end = time.monotonic() + deadline
-    while tagged() and time.monotonic() < end:
+    while tagged_processes() and time.monotonic() < end:
         time.sleep(0.1)
-    return tagged()
+    return tagged_processes()
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, None], ids=["SIGTERM", "SIGINT", "exit"])
 def test_no_worker_outlives_its_run(tmp_path, how):
     corpus(tmp_path / "raw", 40)
-    proc = start_nightly(tmp_path)
+    proc = start(tmp_path)
     end = time.monotonic() + 60
-    while len(tagged()) < 3 and proc.poll() is None and time.monotonic() < end:   # the run, its server, a worker
+    while len(tagged_processes()) < 3 and proc.poll() is None and time.monotonic() < end:   # the run, its server, a worker
         time.sleep(0.05)
     assert proc.poll() is None, "the run ended before its workers could be seen"
     if how is not None:
