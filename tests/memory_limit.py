@@ -1,8 +1,9 @@
 """Run a command under a real memory limit, as the nightly unit runs (`MemoryMax=2G`): for tests and benchmarks.
 
 A memory cgroup of its own (cgroup v2, else v1) holds the whole process tree to the limit, as
-systemd does; where none can be made (not root, no cgroup file system) the limit falls back to
-RLIMIT_AS on the command's process (each process held alone, a weaker stand-in) and says so.
+systemd does; where none can be made (not root, no cgroup file system) `run_limited` falls back to
+RLIMIT_AS on the command's process (each process held alone, a weaker stand-in) and says so, and
+the tests that need the real thing skip (`cgroup_available`, `NO_CGROUP`).
 """
 from __future__ import annotations
 
@@ -65,6 +66,19 @@ def make_cgroup(limit: int) -> tuple[Path, str] | None:
     except OSError:
         return None
     return None
+
+
+def cgroup_available() -> bool:
+    """Say whether a memory cgroup can be made here (root, and a cgroup file system with memory)."""
+    made = make_cgroup(1 << 30)
+    if made is None:
+        return False
+    _remove(made[0])
+    return True
+
+
+NO_CGROUP = ("no memory cgroup can be made here (needs root and a cgroup file system with the memory"
+             " controller): RLIMIT_AS alone would starve DuckDB's address space, not test the batch")
 
 
 def run_limited(cmd: list[str], limit: int, timeout: float = 600, **kwargs) -> Limited:

@@ -48,6 +48,10 @@ def main() -> None:
     if not SEED.exists():
         print(f"skipped: shared seeds not found at {SEED.parent}")
         return
+    from tests.memory_limit import NO_CGROUP, cgroup_available
+
+    if not cgroup_available():
+        print(f"note: {NO_CGROUP}; the runs below are held by RLIMIT_AS instead")
     build = load_builder()
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmpdir:
