@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.batch.manifest
+import pipeline.batch.workers
 from parsers import registry
 from parsers.textutil.legacy import unicode_to_tcvn3, unicode_to_vni
 from pipeline.batch import run as batch_run
@@ -166,6 +167,7 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(pipeline.batch.manifest, "open", deny, raising=False)   # where a worker first reads a file
+    monkeypatch.setattr(pipeline.batch.workers, "IN_PROCESS", True)            # … so read it in this process
     reason = check(tmp_path, before, tonight(tmp_path), "locked.txt")
     assert "permission denied" in reason
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from parsers.docx.numbering import Numbering, Styles
 from parsers.docx.package import check_package, open_package
-from parsers.docx.reader import DocReader, Paragraph, Table
+from parsers.docx.reader import DocReader, GridTooBig, Paragraph, Table
 from parsers.docx.wordml import W_ASCII, W_HANSI, W_LRPB, W_RFONTS, W
 from parsers.errors import Corrupt
 from parsers.grid import BodyLine, Grid, ParsedFile
@@ -104,7 +104,10 @@ def parse_docx(path: str | Path) -> ParsedFile:
     legacy = styles.legacy_fonts() or _uses_legacy_fonts(body)
     paged = next(body.iter(W_LRPB), None) is not None
     reader = DocReader(numbering, styles, legacy, paged)
-    return assemble(reader.blocks(body))
+    try:
+        return assemble(reader.blocks(body))
+    except GridTooBig as exc:
+        raise Corrupt(path, str(exc)) from None
 
 
 def _uses_legacy_fonts(body) -> bool:

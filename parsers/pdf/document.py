@@ -22,6 +22,7 @@ from parsers.grid import BodyLine, Grid, ParsedFile
 from parsers.headers import is_appendix_title
 from parsers.pdf.content import FURNITURE, PageContent, PageTable
 from parsers.pdf.glyphs import REASON
+from parsers.pdf.limits import PageTooBig, check_page
 from parsers.pdf.page import read_page
 from parsers.pdf.stitch import find_header, group_rows, stitch_tables
 
@@ -102,7 +103,10 @@ def read_page_checked(path: Path, page, number: int, carry: PageTable | None = N
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
+        check_page(page.page_obj)
         return read_page(page, number, carry)
+    except PageTooBig as exc:
+        raise Corrupt(path, f"too big to read: {exc.args[0]}", page=number) from None
     except PdfminerException as exc:
         raise _pdf_error(path, exc, page=number) from None
     except (ValueError, TypeError, KeyError, AttributeError, AssertionError) as exc:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+import regex
+
 RECURRENCES = ("once", "continuous", "weekly", "monthly", "quarterly", "periodic", "on_event", "per_roadmap")
 
 # Vocabulary: recurrence -> folded phrases (regex fragments, single spaces between words).
@@ -167,7 +169,8 @@ _SIGNED = r"(?:[0-9]{1,2} ?/ ?[0-9]{1,2} ?/ ?[0-9]{4}|[0-9]{1,2} thang [0-9]{1,2
 _EXTRACTORS: tuple[tuple[re.Pattern[str], _Handler | None], ...] = (
     # A cited document and the date it was signed: "Nghị định số 52/2015/NĐ-CP ngày 28/5/2015",
     # "Nghị quyết số 35-NQ/TU ngày 29/12/2025", "Luật Điện lực … ngày 30/11/2024": never a deadline.
-    (re.compile(rf"\b[0-9]+(?:/[0-9]+)*[/-][a-z][\w/-]*(?: ngay {_SIGNED})?"), None),
+    # Not from inside a chain whose own start could match (linear on "1/1/1/…"): regex's lookbehind.
+    (regex.compile(rf"(?<!(?<!\w)[0-9]+/)\b[0-9]+(?:/[0-9]+)*[/-][a-z][\w/-]*(?: ngay {_SIGNED})?"), None),
     (re.compile(rf"\b(?:bo luat|luat|phap lenh|hien phap)\b[^;()0-9]{{0,120}}? ngay {_SIGNED}"), None),
     (re.compile(r"(?<![0-9])(?P<d>[0-9]{1,2}) ?(?P<s>[/.-]) ?(?P<m>[0-9]{1,2}) ?(?P=s) ?(?P<y>[0-9]{4})(?![0-9])"),
      _on_date),

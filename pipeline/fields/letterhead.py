@@ -20,7 +20,7 @@ _DOCUMENT_TYPES = ("ke hoach", "thong bao", "quyet dinh", "bao cao", "to trinh",
 _PEOPLES_COMMITTEE = re.compile(r"^(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN\s+|^UBND\s+", re.I)
 _LEVEL_WORD = re.compile(r"^(tỉnh|thành phố|xã|phường|đặc khu)\s+(.+)$", re.I)
 # a PDF line may run the letterhead and the motto beside it together: "SỞ NỘI VỤ Độc lập - Tự do - …"
-_MOTTO_BESIDE = re.compile(r"\s+(?=CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–])", re.I)
+_MOTTO_BESIDE = re.compile(r"(?<!\s)\s+(?=CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–])", re.I)
 LETTERHEAD_LINES = 12          # the letterhead sits in the first lines, before the document type
 
 

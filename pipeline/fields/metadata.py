@@ -19,10 +19,10 @@ from parsers.grid import ParsedFile
 from parsers.textutil.clean import fold, one_line
 from pipeline.fields.letterhead import Letterhead, display_name, read_letterhead
 
-_NUMBER = re.compile(r"\bsố\s*:?\s*(\d*\s*/\s*[\p{Lu}Đ][\p{L}\d&]*(?:-[\p{L}\d&]+)*)", re.I)
+_NUMBER = re.compile(r"\bsố\s*+:?\s*+(\d*+\s*+/\s*+[\p{Lu}Đ][\p{L}\d&]*(?:-[\p{L}\d&]+)*)", re.I)
 _ATTACHED = re.compile(r"k[eè]m theo\s+(kế hoạch|quyết định|văn bản)", re.I)
-_DATE_WORDS = re.compile(r"ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4})", re.I)
-_DATE_SLASH = re.compile(r"ngày\s*(\d{1,2})?\s*/\s*(\d{1,2})\s*/\s*(\d{4})", re.I)
+_DATE_WORDS = re.compile(r"ngày\s*+(\d{0,2})\s*+tháng\s*+(\d{0,2})\s*+năm\s*+(\d{4})", re.I)
+_DATE_SLASH = re.compile(r"ngày\s*+(\d{1,2})?\s*+/\s*+(\d{1,2})\s*+/\s*+(\d{4})", re.I)
 _OF_ISSUER = re.compile(r"\bcủa\s+(.+?)\)?\s*$", re.I)
 _YEAR = re.compile(r"năm\s+(20\d\d)\b", re.I)
 _RANGE = re.compile(r"giai đoạn\s+(20\d\d)\s*[-–]\s*(20\d\d)", re.I)

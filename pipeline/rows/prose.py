@@ -25,9 +25,11 @@ from parsers.textutil.clean import clean, fold, roman_value
 from pipeline.rows.raw import RawTask
 
 _LABEL = re.compile(r"^(?P<label>[IVX]+\.|\d+(?:\.\d+)*\.?(?=\s)|\d+\)|[a-zđ]\)|[-–•+*])\s*(?P<text>.*)$", re.S)
-_OPENER = re.compile(r"^(?:(?:giao|đề nghị|yêu cầu)\s+)?(?P<lead>.+?)\s+chủ\s*trì\s*,?\s*(?:(?:phối\s*hợp|cùng)"
-                     r"(?:\s+với)?\s+(?P<partners>.+?))?\s*:?\s*$", re.I | re.S)
-_GIVEN = re.compile(r"^giao\s+(?P<lead>.+?)\s*:\s*$", re.I | re.S)
+# Linear time on any line (tests/test_regex_linear.py): a lazy name ends only after a non-blank
+# ((?<=\S)), and the blanks around the punctuation are taken possessively (*+), never re-split.
+_OPENER = re.compile(r"^(?:(?:giao|đề nghị|yêu cầu)\s+)?(?P<lead>.+?)(?<=\S)\s+chủ\s*trì\s*+,?\s*+(?:(?:phối\s*hợp|cùng)"
+                     r"(?:\s+với)?\s+(?P<partners>.+?)(?<=\S))?\s*+:?\s*+$", re.I | re.S)
+_GIVEN = re.compile(r"^giao\s++(?P<lead>.+?)(?<=\S)\s*+:\s*+$", re.I | re.S)
 _CLOSER = re.compile(r"^(?:đơn vị|cơ quan)\s+chủ\s*trì\s*:\s*(?P<lead>.+?)(?:\s*[;.]\s*(?:đơn vị|cơ quan)\s+phối\s*hợp"
                      r"\s*:\s*(?P<partners>.+?))?\s*[.;]?\s*$", re.I | re.S)
 _NOTE = re.compile(r"^(?:lãnh đạo|người)\s+(?:phụ trách|chỉ đạo|theo dõi)\s*:", re.I)
@@ -200,8 +202,16 @@ def _assignment(body: str) -> tuple[str, str | None] | None:
         return _LEAD_INS.sub("", m["lead"]), m["partners"]
     given = _GIVEN.match(body)
     if given:
-        return re.sub(r"\s*\(.*\)\s*$", "", given["lead"]), None
+        return _without_trailing_note(given["lead"]), None
     return None
+
+
+def _without_trailing_note(name: str) -> str:
+    """Given "Sở Nội vụ (cơ quan thường trực)", return "Sở Nội vụ": from the first "(" of a name ending in ")"."""
+    stripped = name.rstrip()
+    if stripped.endswith(")") and "(" in stripped:
+        return stripped[: stripped.index("(")].rstrip()
+    return name
 
 
 def is_assignment_line(text: str) -> bool:
