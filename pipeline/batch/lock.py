@@ -11,6 +11,7 @@ child programs are started with their descriptors closed, so none inherits a loc
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -79,7 +80,7 @@ def _locked_folder(folder: Path, named: Path) -> Iterator[None]:
 @contextmanager
 def _locked_file(path: Path, what: str = "another cchc ingest run holds the lock") -> Iterator[None]:
     for _ in range(RETRIES):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o664)
+        fd = _open_lock_file(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -94,6 +95,17 @@ def _locked_file(path: Path, what: str = "another cchc ingest run holds the lock
         yield
     finally:
         os.close(fd)
+
+
+def _open_lock_file(path: Path) -> int:
+    """Open (creating) a lock file; on a read-only folder an existing one is opened read-only (flock needs no
+    write access), so the run goes on to fail where the folder is written, with the reason, on the record."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o664)
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM) or not path.exists():
+            raise
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -225,6 +225,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, 
         stamp = expected_stamp(out_dir, snapshot.name if snapshot else "", version)
         if db_stamp != stamp:
             build_database(db_path, out_dir, stamp=stamp)
+            record.db_rebuilt = True
     except BaseException as exc:
         if record.wrote_snapshot:
             withdraw(out_dir, db_path, snapshot, prev_snapshot, exc)

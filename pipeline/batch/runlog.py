@@ -53,6 +53,7 @@ class RunRecord:
     task_rows: int = 0
     rows_parsed: int = 0                       # task rows produced by the files parsed in this run
     wrote_snapshot: bool = False
+    db_rebuilt: bool = False                   # the database was built again (with a snapshot, or alone)
     snapshot: str | None = None
     reprocess_reason: str | None = None
     error: str | None = None

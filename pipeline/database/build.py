@@ -92,29 +92,39 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
         if leftover.exists():
             leftover.unlink()
     with reading(db_path) as old:
-        if old is not None:
-            copy_database(db_path, tmp)
-        con = duckdb.connect(str(tmp))
         try:
-            drop_objects(con, recorded_objects(con))
-            before = {row[3] for row in con.execute(_CATALOG).fetchall()}
-            create_reference_tables(con)
-            for name, sql in view_sql(normalized):
-                try:
-                    con.execute(sql)
-                except duckdb.Error as exc:
-                    raise RuntimeError(f"sql: {name}: {exc}") from exc
-            # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
-            # is recorded as its own below, and dropped and made again by the next build.
-            made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]
-            record_build(con, stamp, normalized, made)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+            _build(db_path, tmp, normalized, stamp, copy=old is not None)
+        except BaseException:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)          # a full disk gets its space back
+            raise
         if old is None and db_path.exists():
             set_aside(db_path)                 # unreadable: kept under another name, never overwritten
         os.replace(tmp, db_path)
         fsync_dir(db_path.parent)
+
+
+def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool) -> None:
+    """Build the database at tmp: a copy of db_path (when `copy`) with this build's objects made again."""
+    if copy:
+        copy_database(db_path, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        drop_objects(con, recorded_objects(con))
+        before = {row[3] for row in con.execute(_CATALOG).fetchall()}
+        create_reference_tables(con)
+        for name, sql in view_sql(normalized):
+            try:
+                con.execute(sql)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"sql: {name}: {exc}") from exc
+        # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
+        # is recorded as its own below, and dropped and made again by the next build.
+        made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]
+        record_build(con, stamp, normalized, made)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 @contextmanager
