@@ -26,7 +26,10 @@ import os, shutil, signal, subprocess, sys, threading
 for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
     signal.signal(sig, signal.SIG_IGN)          # only the pipe tells the guard to go
 alive_fd, timeout, workdir, command = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4:]
-child = subprocess.Popen(command, cwd=workdir, start_new_session=True, stdin=subprocess.DEVNULL)
+# the program's own temporary files go into workdir too, so they go with it
+child = subprocess.Popen(command, cwd=workdir, start_new_session=True, stdin=subprocess.DEVNULL,
+                         env={**os.environ, "TMPDIR": workdir})
+ending = threading.Lock()                        # whoever takes it first decides how the guard ends
 
 def kill_group():
     try:
@@ -37,6 +40,8 @@ def kill_group():
 def watch():
     while os.read(alive_fd, 1):                  # b"": the parser closed its end or is gone
         pass
+    if not ending.acquire(blocking=False):
+        return                                   # the program ended first: the parser reads its output
     kill_group()
     child.wait()
     shutil.rmtree(workdir, ignore_errors=True)
@@ -50,6 +55,7 @@ except subprocess.TimeoutExpired:
     child.wait()
     code = 124
 kill_group()                                     # a helper the program left behind in its group
+ending.acquire()                                 # blocks for ever if the watcher is cleaning up: it exits
 sys.exit(code)
 """
 

@@ -106,9 +106,13 @@ def _look_at(walk: _Walk, path: Path, rel: str, entry: os.DirEntry) -> Path | No
         if exc.errno == errno.ELOOP:
             walk.refused[rel] = Refusal(f"{path}: a symbolic link that loops (it leads back to itself): not read",
                                         BAD_PATH)
+        elif exc.errno != errno.ENOENT:                 # too long, no permission…: whatever it is, not read
+            folder = entry.is_dir(follow_symlinks=False)
+            walk.refused[rel + ("/" if folder else "")] = Refusal(folder_error(path, exc), _kind(exc))
+            if folder:
+                walk.unlisted.append(rel)
         elif is_plan:
-            walk.refused[rel] = Refusal(folder_error(path, exc) if exc.errno != errno.ENOENT else
-                                        f"{path}: a symbolic link to nothing (its target is gone): not read", BAD_PATH)
+            walk.refused[rel] = Refusal(f"{path}: a symbolic link to nothing (its target is gone): not read", BAD_PATH)
         return None
     is_dir = stat.S_ISDIR(st.st_mode)
     if linked:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parsers.textutil.printable import escape_line
 from pipeline.batch.exit_codes import RunFailed
 from pipeline.batch.listing import discover, sidecar_refusal, trusted_roots
 from pipeline.batch.manifest import (
@@ -126,6 +127,7 @@ def _refused(listing: list[Path], old: dict[str, Entry], now: str) -> dict[str, 
 
 def still_failed(entry: Entry | None, error_type: str, error: str, now: str) -> Entry:
     """Return the last run's entry when it failed for the same reason (quarantined), else a new failed entry."""
+    error = escape_line(error)                 # one line, and a name that is not valid UTF-8 stays storable
     if entry is not None and entry.status == FAILED and (entry.error_type, entry.error) == (error_type, error):
         return entry
     return Entry(None, None, None, FAILED, error=error, error_type=error_type, first_seen_at=now, processed_at=now)
