@@ -295,3 +295,53 @@ def test_a_full_or_read_only_database_folder_changes_nothing(tmp_path):
     assert (logs / "4.docs").read_text().strip() == "2"
     lines = [json.loads(line) for line in (tmp_path / "normalized" / "runs.jsonl").read_text().splitlines()]
     assert [(r["status"], r["exit_code"]) for r in lines] == [("ok", 0), ("failed", 4), ("failed", 4), ("ok", 0)]
+
+
+# --- kill -9 on the in-process path (fewer files than a worker pool needs) -------------------------
+
+def state(raw: Path, which: str) -> None:
+    """State A: four plans. State B: one changed, one removed, one added (every table rewritten)."""
+    if raw.exists():
+        shutil.rmtree(raw)
+    corpus(raw, 4)
+    if which == "B":
+        changed = raw / "plan-000.txt"
+        changed.write_bytes(changed.read_bytes().replace(b"CCHC", "CCHC (sửa)".encode(), 1))
+        (raw / "plan-003.txt").unlink()
+        put_seed(raw, "002", "added.txt")
+
+
+def test_kill_9_on_the_in_process_path_leaves_a_complete_state(tmp_path):
+    from pipeline.batch.workers import MIN_FILES_FOR_POOL
+
+    assert 4 < MIN_FILES_FOR_POOL                               # parsed in the run's own process
+    docs = "select source_file, doc_id, task_count from documents order by 1"
+    expected = {}
+    for which in "AB":
+        state(tmp_path / which / "raw", which)
+        ingest(tmp_path / which / "raw", tmp_path / which / "out", tmp_path / which / "ref.duckdb", jobs=1)
+        expected[which] = query(tmp_path / which / "ref.duckdb", docs)
+    assert expected["A"] != expected["B"]
+    work = tmp_path / "work"
+    state(work / "raw", "A")
+    run(work)
+    command = light_cli("ingest", "--incremental", "--raw", str(work / "raw"), "--out", str(work / "normalized"),
+                        "--db", str(work / "cchc.duckdb"))
+    state(work / "raw", "B")
+    clock = time.monotonic()
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120).returncode == EXIT_OK
+    duration, committed = time.monotonic() - clock, "B"
+    for i in range(3):
+        target = "A" if committed == "B" else "B"
+        state(work / "raw", target)
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * (0.25 + 0.25 * i))            # early, middle, late
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = query(work / "cchc.duckdb", docs)
+        assert now in (expected["A"], expected["B"]) and consistent(work / "cchc.duckdb")
+        committed = "A" if now == expected["A"] else "B"
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120).returncode == EXIT_OK
+    assert query(work / "cchc.duckdb", docs) == expected[target]
+    assert len(list((work / "normalized" / "snapshots").iterdir())) == 1
+    assert "running" not in [s for s, _ in statuses(work)]      # every killed run marked as such
