@@ -101,7 +101,6 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
         if old is None and db_path.exists():
             set_aside(db_path)                 # unreadable: kept under another name, never overwritten
         os.replace(tmp, db_path)
-        fsync_dir(db_path.parent)
 
 
 def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool) -> None:
@@ -202,14 +201,6 @@ def set_aside(db_path: Path) -> Path:
     aside = db_path.with_name(f"{db_path.name}.unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}")
     os.replace(db_path, aside)
     return aside
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def wait_for_database(db_path: Path, wait_s: float, note: Callable[[str], None]) -> str | None:
