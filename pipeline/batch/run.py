@@ -133,7 +133,7 @@ def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True
     record = RunRecord(run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}", started_at=started.isoformat(),
                        mode="incremental" if incremental else "full", raw_dir=str(raw_dir), jobs=jobs,
                        parser_version=PARSER_VERSION)
-    options = (allow_removals, database_wait(db_wait_s))
+    options = (allow_removals, db_wait_s)
     try:
         with run_lock(out_dir), database_lock(db_path):
             line = None
@@ -183,8 +183,8 @@ def _log(out_dir: Path, record: RunRecord, clock: float, line: LogLine | None) -
 
 
 def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, jobs: int, console: Console,
-                limit: float, record: RunRecord, now: datetime, options: tuple[bool, float]) -> IngestReport:
-    allow_removals, db_wait_s = options
+                limit: float, record: RunRecord, now: datetime, options: tuple[bool, float | None]) -> IngestReport:
+    allow_removals, db_wait_s = options[0], database_wait(options[1])
     tick = time.perf_counter()
     collect_garbage(out_dir)                   # leftovers of a run killed mid-way (not current: unread)
     previous, prev_snapshot = read_current(out_dir)
