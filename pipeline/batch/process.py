@@ -15,6 +15,7 @@ from pathlib import Path
 from parsers.errors import NotAPlan, ParseError
 from parsers.registry import parse_file
 from parsers.textutil.clean import text_only
+from parsers.textutil.printable import escape_line
 from pipeline.fields.metadata import issuer_agency, read_metadata
 from pipeline.fields.normalize import task_row
 from pipeline.fields.sidecar import apply_sidecar, read_sidecar
@@ -100,8 +101,9 @@ def describe_failure(path: Path, exc: Exception) -> tuple[str, str]:
 
 
 def one_line(reason: str) -> str:
-    """Given a failure's reason, return it as stored: text only, on one line."""
-    return " ".join(text_only(reason).split("\n"))
+    """Given a failure's reason, return it as stored: on one line, every control or bidi character
+    written as an escape (a file name keeps what it is really called, so the analyst can find it)."""
+    return escape_line(reason)
 
 
 def run_files(paths: list[Path], raw_dir: Path) -> list[FileResult]:
