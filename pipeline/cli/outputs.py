@@ -8,8 +8,8 @@ from pathlib import Path
 from pipeline.batch.exit_codes import EXIT_OK, EXIT_RUN_FAILED
 
 
-class Defaults(argparse.HelpFormatter):
-    """Help that names each option's default, when it has one worth saying."""
+class Defaults(argparse.RawDescriptionHelpFormatter):
+    """Help that names each option's default, when it has one worth saying (the epilog's table kept as written)."""
 
     def _get_help_string(self, action):
         text = action.help or ""
@@ -32,17 +32,22 @@ FRAMEWORK_HELP = ("only this framework: its plan number (3369/QĐ-UBND), file na
                   "(default: every framework some department plan is compared with)")
 
 
+OUTPUT_EXIT_CODES = """exit codes:
+  0  every file written          4  no database, or no such framework
+  2  wrong arguments"""
+
+
 def add_commands(sub) -> None:
     """Add the export and report sub-commands to the `cchc` parser."""
     exp = sub.add_parser("export", help="write an Excel workbook per framework (or CSV files with --csv)",
-                         formatter_class=Defaults)
+                         formatter_class=Defaults, epilog=OUTPUT_EXIT_CODES)
     exp.add_argument("--db", type=Path, default=Path("data/cchc.duckdb"), help="the database to read (read-only)")
     exp.add_argument("--out", type=Path, default=Path("data/exports"), help="folder the files are written to")
     exp.add_argument("--framework", default=None, help=FRAMEWORK_HELP)
     exp.add_argument("--csv", action="store_true",
                      help="CSV files (UTF-8 with a byte-order mark, so Excel shows Vietnamese) instead of .xlsx")
     rep = sub.add_parser("report", help="write a self-contained HTML report per framework",
-                         formatter_class=Defaults)
+                         formatter_class=Defaults, epilog=OUTPUT_EXIT_CODES)
     rep.add_argument("--db", type=Path, default=Path("data/cchc.duckdb"), help="the database to read (read-only)")
     rep.add_argument("--out", type=Path, default=Path("data/reports"), help="folder the pages are written to")
     rep.add_argument("--framework", default=None, help=FRAMEWORK_HELP)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.database.dictionary import apply_comments, object_comments
+
 SCHEMAS_DIR = Path(str(resources.files("schemas")))
 
 
@@ -41,6 +43,8 @@ def _sql_dir() -> Path:
 
 SQL_DIR = _sql_dir()
 LAYERS = ("sources", "staging", "intermediate", "marts")
+MATERIALIZED = ("sources", "staging", "marts")       # made tables at build: see view_sql
+_CREATE_VIEW = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+VIEW\b", re.IGNORECASE)
 META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _CATALOG = """
@@ -63,12 +67,29 @@ class DatabaseBusy(Exception):
                          " database read-only (duckdb -readonly), and run again")
 
 
-def view_sql(normalized: Path) -> list[tuple[str, str]]:
-    """Return (file name, SQL text) for each view file, with the Parquet and data-table folders filled in."""
+def view_sql(normalized: Path, layers: tuple[str, ...] = LAYERS) -> list[tuple[str, str]]:
+    """Return (file name, SQL text) for each SQL file, with the Parquet and data-table folders filled in.
+
+    The views of the MATERIALIZED layers are made tables: the data then live inside the database
+    file (it keeps working when data/ is copied or the checkout moves) and the marts are answers
+    read, not the alignment stack recomputed per query.
+    """
     folder = normalized.resolve().as_posix().replace("'", "''")
     schemas = SCHEMAS_DIR.as_posix().replace("'", "''")
-    return [(p.name, p.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas))
-            for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+    found = []
+    for layer in layers:
+        for path in sorted((SQL_DIR / layer).glob("*.sql")):
+            sql = path.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
+            found.append((path.name, _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql) if layer in MATERIALIZED else sql))
+    return found
+
+
+REFERENCE_COMMENTS = {
+    "agencies": "agencies: one row per canonical agency of the dictionary (schemas/agencies.toml): name, kind,"
+                " level, parent, the collectives it belongs to, its aliases (Sở KH&CN = Sở KHCN = …)",
+    "agency_groups": "agency_groups: one row per collective term (Các sở, ban, ngành cấp tỉnh; UBND cấp xã; …):"
+                     " key, label, the kinds and levels of agency it covers, its aliases",
+}
 
 
 def create_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -122,14 +143,17 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}
         create_reference_tables(con)
+        comments = {}
         for name, sql in view_sql(normalized):
             try:
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise RuntimeError(f"sql: {name}: {exc}") from exc
+            comments.update(object_comments(sql))
         # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
         # is recorded as its own below, and dropped and made again by the next build.
         made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]
+        apply_comments(con, made, comments | REFERENCE_COMMENTS)
         record_build(con, stamp, normalized, made)
         con.execute("CHECKPOINT")
     finally:
@@ -252,3 +276,33 @@ def database_stamp(db_path: Path) -> str | None:
             return con.execute(f"SELECT stamp FROM {META}.build").fetchone()[0]
         except (duckdb.Error, TypeError):
             return None
+
+
+def refresh_runs(db_path: Path, normalized: Path) -> bool:
+    """Bring the database's table `runs` up to the run log (runs.jsonl) in place; return False when it cannot.
+
+    Called at the end of every run, the ones that rebuild nothing too, so `runs` inside the
+    database is the whole log however far the file is copied. A database someone holds open (an
+    analyst's shell), a missing or read-only one, or one whose `runs` is not this build's table is
+    left as it is: runs.jsonl stays the full record and the next build loads it.
+    """
+    if not db_path.exists():
+        return False
+    name, sql = next(item for item in view_sql(normalized, ("sources",)) if item[0].endswith("_runs.sql"))
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.Error:
+        return False
+    try:
+        kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'main'"
+                           " AND table_name = 'runs'").fetchone()
+        if kind is None or kind[0] != "BASE TABLE":
+            return False
+        con.execute(sql)
+        apply_comments(con, [("table", "main", "runs")], object_comments(sql))
+        con.execute("CHECKPOINT")
+        return True
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()

@@ -27,7 +27,7 @@ kept AS (
     -- department rows without any eligible candidate: one empty rank-1 row per level
     SELECT d.department_doc_id, d.department_row_no, lv.level, 1, NULL, NULL, d.framework_doc_id, NULL, NULL, NULL,
            0.0, 0.0, 0.0, NULL
-    FROM stg_department_rows d, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
+    FROM stg_department_rows d CROSS JOIN (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
     ANTI JOIN (SELECT u.doc_id, u.row_no FROM best b JOIN int_units u ON u.unit_id = b.department_unit
                WHERE b.rank = 1) e
       ON e.doc_id = d.department_doc_id AND e.row_no = d.department_row_no
