@@ -34,16 +34,27 @@ SCHEMAS_DIR = Path(str(resources.files("schemas")))
 
 
 def _sql_dir() -> Path:
-    """Return the folder of the views: inside the installed package (a wheel), else sql/ of the checkout."""
+    """Return the folder of the SQL: inside the installed package (a wheel), else sql/ of the checkout.
+
+    `pipeline.database.sql` is a folder of data with no __init__.py (a namespace package), so its
+    place comes from the import spec, not `resources.files` (which gives a MultiplexedPath there).
+    """
+    from importlib.util import find_spec
+
     try:
-        return Path(str(resources.files("pipeline.database.sql")))
+        spec = find_spec("pipeline.database.sql")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "sql"
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "sources").is_dir():
+            return Path(location)
+    return Path(__file__).resolve().parents[2] / "sql"
 
 
 SQL_DIR = _sql_dir()
 LAYERS = ("sources", "staging", "intermediate", "marts")
 MATERIALIZED = ("sources", "staging", "marts")       # made tables at build: see view_sql
+RUNS_SQL = "03_runs.sql"                             # the run log, refreshed at every run's end (refresh_runs)
 _CREATE_VIEW = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+VIEW\b", re.IGNORECASE)
 META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
@@ -74,14 +85,16 @@ def view_sql(normalized: Path, layers: tuple[str, ...] = LAYERS) -> list[tuple[s
     file (it keeps working when data/ is copied or the checkout moves) and the marts are answers
     read, not the alignment stack recomputed per query.
     """
+    return [(path.name, sql_text(path, normalized)) for layer in layers for path in sorted((SQL_DIR / layer).glob("*.sql"))]
+
+
+def sql_text(path: Path, normalized: Path) -> str:
+    """Given one SQL file of sql/<layer>/, return its text as built: folders filled in, views of MATERIALIZED
+    layers made tables."""
     folder = normalized.resolve().as_posix().replace("'", "''")
     schemas = SCHEMAS_DIR.as_posix().replace("'", "''")
-    found = []
-    for layer in layers:
-        for path in sorted((SQL_DIR / layer).glob("*.sql")):
-            sql = path.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
-            found.append((path.name, _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql) if layer in MATERIALIZED else sql))
-    return found
+    sql = path.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
+    return _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql) if path.parent.name in MATERIALIZED else sql
 
 
 REFERENCE_COMMENTS = {
@@ -143,8 +156,10 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}
         create_reference_tables(con)
-        comments = {}
-        for name, sql in view_sql(normalized):
+        comments, files = {}, view_sql(normalized)
+        if not files:                          # an install without its SQL must never build an empty database
+            raise RuntimeError(f"no SQL files under {SQL_DIR}: the installation is incomplete")
+        for name, sql in files:
             try:
                 con.execute(sql)
             except duckdb.Error as exc:
@@ -288,7 +303,7 @@ def refresh_runs(db_path: Path, normalized: Path) -> bool:
     """
     if not db_path.exists():
         return False
-    name, sql = next(item for item in view_sql(normalized, ("sources",)) if item[0].endswith("_runs.sql"))
+    sql = sql_text(SQL_DIR / "sources" / RUNS_SQL, normalized)
     try:
         con = duckdb.connect(str(db_path))
     except duckdb.Error:
