@@ -9,6 +9,11 @@ is a scanned page: read by OCR when Tesseract with Vietnamese is installed
 
 Text is read from the characters' positions, not from pdfminer's layout: a cell's lines
 are joined in reading order (`parsers.pdf.cells`), and everything is NFC.
+
+Two readers give the characters and ruling lines: PDFium (`pdfium_page.py`, the default,
+several times faster) and pdfplumber (the reference). CCHC_PDF_READER=pdfplumber or
+`parse_pdf(..., reader="pdfplumber")` picks the reference; a file PDFium cannot open or
+read is read by the reference, so a damaged file fails with the reference's words.
 """
 from __future__ import annotations
 
@@ -25,22 +30,48 @@ from parsers.pdf.page import read_page
 from parsers.pdf.stitch import find_header, group_rows, stitch_tables
 
 TAIL_BYTES = 4096            # a complete PDF ends with %%EOF within its last bytes
+READER_ENV = "CCHC_PDF_READER"
+READERS = ("pdfium", "pdfplumber")
+DEFAULT_READER = "pdfium"
 
 
-def parse_pdf(path: str | Path, ocr: bool | None = None) -> ParsedFile:
+class _ReaderFailed(Exception):
+    """PDFium could not open or read the file: the reference reader takes it over."""
+
+
+def parse_pdf(path: str | Path, ocr: bool | None = None, reader: str | None = None) -> ParsedFile:
     """Given a PDF plan, return its grids (tables stitched over pages), body lines and phụ lục title.
 
     `ocr`: None reads scanned pages by OCR when Tesseract with Vietnamese is installed
     (unless CCHC_OCR=0), False never, True always (an error when it is missing).
+    `reader`: "pdfium" or "pdfplumber"; None takes CCHC_PDF_READER, else pdfium.
     """
     path = Path(path)
     check_complete(path)
-    with open_pdf(path) as pdf:
+    chosen = pick_reader(reader)
+    if chosen == "pdfium":
+        try:
+            return _parse_with(path, ocr, "pdfium")
+        except _ReaderFailed:
+            pass
+    return _parse_with(path, ocr, "pdfplumber")
+
+
+def pick_reader(reader: str | None = None) -> str:
+    """Given the caller's choice (or None: CCHC_PDF_READER, else pdfium), return the reader's name."""
+    chosen = (reader or os.environ.get(READER_ENV, "").strip().lower() or DEFAULT_READER)
+    if chosen not in READERS:
+        raise ValueError(f"PDF reader {chosen!r}: choose one of {', '.join(READERS)} ({READER_ENV})")
+    return chosen
+
+
+def _parse_with(path: Path, ocr: bool | None, reader: str) -> ParsedFile:
+    with open_pdf(path, reader) as pdf:
         if not pdf.pages:
             raise Corrupt(path, "PDF has no pages")
         pages: list[PageContent] = []
         for n, page in enumerate(pdf.pages, start=1):
-            pages.append(read_page_checked(path, page, n, _carried_table(pages)))
+            pages.append(read_page_checked(path, page, n, _carried_table(pages), reader))
             page.close()                     # drop the page's parsed objects: memory stays flat
         warnings = read_scanned_pages(path, pdf, pages, ocr)
     groups = stitch_tables([t for p in pages for t in p.tables])
@@ -64,8 +95,12 @@ def check_complete(path: Path) -> None:
 
 
 @contextmanager
-def open_pdf(path: Path) -> Iterator:
-    """Open a PDF with pdfplumber; password and syntax errors become Encrypted and Corrupt."""
+def open_pdf(path: Path, reader: str = "pdfplumber") -> Iterator:
+    """Open a PDF with pdfplumber (password and syntax errors become Encrypted and Corrupt) or PDFium."""
+    if reader == "pdfium":
+        with _open_pdfium(path) as pdf:
+            yield pdf
+        return
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -77,6 +112,25 @@ def open_pdf(path: Path) -> Iterator:
         raise Corrupt(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from None
     try:
         yield pdf
+    finally:
+        pdf.close()
+
+
+@contextmanager
+def _open_pdfium(path: Path) -> Iterator:
+    """Open a PDF with PDFium; any failure (to open, or to read a page) hands the file to the reference."""
+    import pypdfium2
+
+    from parsers.pdf.pdfium_page import PdfiumDocument
+
+    try:
+        pdf = PdfiumDocument(path)
+    except pypdfium2.PdfiumError:
+        raise _ReaderFailed from None
+    try:
+        yield pdf
+    except pypdfium2.PdfiumError:
+        raise _ReaderFailed from None
     finally:
         pdf.close()
 
@@ -96,8 +150,14 @@ def _carried_table(pages: list[PageContent]) -> PageTable | None:
     return last if last and last.kind == "borderless" and last.at_bottom else None
 
 
-def read_page_checked(path: Path, page, number: int, carry: PageTable | None = None) -> PageContent:
+def read_page_checked(path: Path, page, number: int, carry: PageTable | None = None,
+                      reader: str = "pdfplumber") -> PageContent:
     """read_page, with a damaged page's error naming the file and the page."""
+    if reader == "pdfium":
+        try:
+            return read_page(page, number, carry)
+        except (ValueError, TypeError, KeyError, AttributeError, AssertionError):
+            raise _ReaderFailed from None
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
@@ -132,9 +192,10 @@ def read_scanned_pages(path: Path, pdf, pages: list[PageContent], ocr: bool | No
     if ocr_wanted(ocr):
         from parsers.pdf.ocr import read_scanned_page
 
-        for content in scanned:
-            found = read_scanned_page(path, pdf.pages[content.number - 1], content.number)
-            content.tables, content.lines = found.tables, found.lines
+        with open_pdf(path) as images:        # OCR renders pdfplumber's page, whichever reader read the text
+            for content in scanned:
+                found = read_scanned_page(path, images.pages[content.number - 1], content.number)
+                content.tables, content.lines = found.tables, found.lines
         return [f"{numbers} read by OCR: check the text"]
     if not any(p.tables for p in pages):
         raise NoTextLayer(path, f"no text layer: OCR needed ({numbers} scanned)")
