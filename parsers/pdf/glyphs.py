@@ -125,10 +125,15 @@ def restore_spaces(run: Run) -> None:
     if not any(g[1] in _SPACE_LIKE for g in glyphs):
         run.glyphs = out + glyphs if out else glyphs
         return
+    last = len(glyphs) - 1
     for i, glyph in enumerate(glyphs):
         order, text, x, y, advance = glyph
         if text not in _SPACE_LIKE:
             out.append(glyph)
+            continue
+        if text == " " and i < last and along(run, glyphs[i + 1][2], glyphs[i + 1][3]) - along(run, x, y) \
+                < advance + (1 - RUN_TOLERANCE) * run.space:
+            out.append(glyph)                # the next glyph follows close: nothing dropped (most spaces)
             continue
         start = along(run, x, y)
         if text == MADE_UP:                  # a kerning gap; a real space there was deleted after it
@@ -154,17 +159,18 @@ def run_chars(run: Run, height: float, left: float = 0.0, top: float = 0.0) -> l
     """Given a run, return its glyphs as pdfplumber chars (top-down: `height` of the page, media box at left/top)."""
     a, b, c, d = run.matrix
     size, descent = run.size, run.descent
+    matrix = (a, b, c, d, run.x, run.y)           # the run's: its chars share it (only a and b are read)
     out = []
     if b == 0 and c == 0 and a > 0 and d > 0:       # upright text, the common case: the box needs no corners
         low, high = d * descent * size, d * (descent * size + size)
         for _, text, x, y, advance in run.glyphs:
             out.append({"text": text, "x0": x + left, "x1": x + a * advance + left, "top": height - (y + high) + top,
-                        "bottom": height - (y + low) + top, "size": high - low, "matrix": (a, b, c, d, x, y)})
+                        "bottom": height - (y + low) + top, "size": high - low, "matrix": matrix})
         return out
     for _, text, x, y, advance in run.glyphs:
         x0, x1, y0, y1 = char_box(x, y, run.matrix, advance, size, descent)
         out.append({"text": text, "x0": x0 + left, "x1": x1 + left, "top": height - y1 + top,
-                    "bottom": height - y0 + top, "size": y1 - y0, "matrix": (a, b, c, d, x, y)})
+                    "bottom": height - y0 + top, "size": y1 - y0, "matrix": matrix})
     return out
 
 
@@ -173,6 +179,5 @@ def page_chars(runs: list[Run], height: float, left: float = 0.0, top: float = 0
     chars: list[dict] = []
     for run in sorted(runs, key=lambda r: r.order):
         restore_spaces(run)
-        run.glyphs.sort(key=lambda g: g[0])
         chars += run_chars(run, height, left, top)
     return chars

@@ -21,9 +21,11 @@ def read_page(page, number: int, carry: PageTable | None = None) -> PageContent:
     `carry`: the borderless table the page before ended with.
     """
     chars, edges = page.chars, None
-    if _sideways(chars):
+    across = [c for c in chars if _across(c)]
+    if _sideways(chars, across):
         chars, edges = turn_upright(chars, page.edges, page.width, page.height, _clockwise(chars))
-    chars = cells_.glue_combining([c for c in chars if _across(c)])
+        across = chars                       # all upright now
+    chars = cells_.glue_combining(across)
     inked = [c for c in chars if c["text"].strip()]
     if len(inked) < MIN_TEXT_CHARS and page.images:
         return PageContent(number, [], cells_.chars_to_lines(inked, split_gap=cells_.BIG_GAP), scanned=True)
@@ -58,10 +60,13 @@ def _across(ch: dict) -> bool:
     return abs(matrix[0]) >= abs(matrix[1]) if matrix else ch.get("upright", True)
 
 
-def _sideways(chars: list[dict]) -> bool:
-    """Say whether most of a page's text runs sideways (a landscape table drawn on a portrait page)."""
-    inked = [c for c in chars if c["text"].strip()]
-    return sum(not _across(c) for c in inked) > len(inked) / 2
+def _sideways(chars: list[dict], across: list[dict]) -> bool:
+    """Given a page's chars and those of them running across, say whether most of its text runs sideways.
+
+    (A landscape table drawn on a portrait page.)
+    """
+    inked = sum(1 for c in chars if c["text"].strip())
+    return inked - sum(1 for c in across if c["text"].strip()) > inked / 2
 
 
 def _clockwise(chars: list[dict]) -> bool:
@@ -139,9 +144,11 @@ def ruled_table(boxes, bbox, chars: list[dict], page: int, space: float | None) 
     if len(slots.xs) < 3 or len(slots.ys) < 3:
         return None
     per_cell: list[list[dict]] = [[] for _ in slots.cells]
+    left, top, right, bottom = bbox
     for ch in chars:
-        if _inside(ch, bbox):
-            k = slots.cell_at((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2)
+        x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if left <= x <= right and top <= y <= bottom:          # _inside, inlined: it runs for every char
+            k = slots.cell_at(x, y)
             if k is not None:
                 per_cell[k].append(ch)
     lines = [cells_.chars_to_lines(cs) for cs in per_cell]

@@ -94,7 +94,7 @@ class PdfiumPage:
         self._ctm = ctm
         self._descents = descents
         self._fonts: dict[int, int] = {}           # text object (by paint order) → its font
-        self._inkless: set[int] = set()            # text objects with no ink: nothing but spaces
+        self._parents: dict[int, tuple] = {}       # text object → the matrix of what holds it (page or form)
         self._font_descent: dict[int, float] = {}
         runs, paths, self.images = self._objects(ctypes.cast(page.raw, c_void_p).value)
         textpage = page.get_textpage()
@@ -103,8 +103,8 @@ class PdfiumPage:
         finally:
             textpage.close()
         for obj, run in runs.items():
-            if not run.glyphs and obj not in self._inkless:
-                run.end = None               # dropped for another reason than being all spaces
+            if not run.glyphs or run.glyphs[-1][1] in (" ", HYPHEN_MARK):
+                self._measure(obj, run)      # where spaces may have been dropped, the object's box tells
         self.chars = page_chars(list(runs.values()), self.height, self._left, self._top)
         self.edges = page_edges(paths, self.height, self._left, self._top)
 
@@ -157,13 +157,19 @@ class PdfiumPage:
         self._fonts[order] = font
         run = Run(order, matrix[:4], matrix[4], matrix[5], size.value, self._descent(font),
                   _glyph_width(font, 0x20, size.value))
-        left, bottom, right, top = (c_float() for _ in range(4))
-        if f["bounds"](obj, byref(left), byref(bottom), byref(right), byref(top)):
-            corners = [apply(parent, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)]
-            run.end = max(along(run, x, y) for x, y in corners)
-            if _thickness(run, corners) < INKLESS:
-                self._inkless.add(obj)
+        self._parents[obj] = parent
         return run
+
+    def _measure(self, obj: int, run: Run) -> None:
+        """Set how far the object's box reaches along its baseline; a run with no glyphs keeps it only when inkless."""
+        left, bottom, right, top = (c_float() for _ in range(4))
+        if not api()["bounds"](obj, byref(left), byref(bottom), byref(right), byref(top)):
+            return
+        parent = self._parents[obj]
+        corners = [apply(parent, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)]
+        run.end = max(along(run, x, y) for x, y in corners)
+        if not run.glyphs and _thickness(run, corners) >= INKLESS:
+            run.end = None                   # dropped by PDFium for another reason than being all spaces
 
     def _descent(self, font: int) -> float:
         """Return a font's descent as pdfminer reads it, by its BaseFont name (0 when unknown)."""
@@ -182,30 +188,39 @@ class PdfiumPage:
         ox, oy = c_double(), c_double()
         pox, poy = byref(ox), byref(oy)
         a, b, c, d, e, g = self._ctm
-        widths: dict[tuple[int, int, float], tuple[float, str]] = {}
+        turned = self._ctm != (1, 0, 0, 1, 0, 0)
+        glyph_cache: dict[tuple[int, float], dict[int, tuple[float, str]]] = {}   # (font, size) → u → glyph
+        last_obj, run, known, glyphs = None, None, {}, []
         previous = None                      # the last character of pdfium's text, made-up ones included
         for k in range(f["count"](textpage)):
             u = unicode(textpage, k)
             made_up = u <= 0x20 and (u in (0x0A, 0x0D, 0) or generated(textpage, k))
-            run = runs.get(get_object(textpage, k))
+            obj = get_object(textpage, k)
+            if obj != last_obj:
+                last_obj, run = obj, runs.get(obj)
+                if run is not None:
+                    font = self._fonts[run.order]
+                    known = glyph_cache.setdefault((font, run.size), {})
+                    glyphs = run.glyphs
             if run is None or (made_up and u != 0x20):
                 previous = u
                 continue
             origin(textpage, k, pox, poy)
             x, y = ox.value, oy.value
-            x, y = a * x + c * y + e, b * x + d * y + g
+            if turned:
+                x, y = a * x + c * y + e, b * x + d * y + g
             if made_up:                      # a space for a kerning gap: it tells where a real one was lost
-                run.glyphs.append((k, MADE_UP, x, y, 0.0))
+                glyphs.append((k, MADE_UP, x, y, 0.0))
                 previous = u
                 continue
-            if not run.glyphs and previous == 0x20:
+            if not glyphs and previous == 0x20:
                 run.after_space = True
-            font = self._fonts[run.order]
-            found = widths.get((font, u, run.size))
+            found = known.get(u)
             if found is None:
-                found = widths[(font, u, run.size)] = _glyph(textpage, k, font, u, run.size)
-            run.glyphs.append((k, found[1], x, y, found[0]))
+                found = known[u] = _glyph(textpage, k, self._fonts[run.order], u, run.size)
+            glyphs.append((k, found[1], x, y, found[0]))
             previous = u
+
 
 def _thickness(run: Run, corners: list[tuple[float, float]]) -> float:
     """Given a run and its box's corners, return the box's extent across the run's baseline."""
