@@ -35,7 +35,7 @@ def read_page(page, number: int, carry: PageTable | None = None) -> PageContent:
         table = ruled_table(found.cells, found.bbox, chars, number, space)
         if table:
             tables.append(table)
-    rest = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
+    rest = _outside(chars, [t.bbox for t in tables])
     lines = cells_.chars_to_lines(rest, split_gap=cells_.BIG_GAP)
     if not tables:
         from parsers.pdf.borderless import borderless_table
@@ -126,9 +126,16 @@ def _space_width(chars: list[dict]) -> float | None:
     return widths[len(widths) // 2] if widths else None
 
 
-def _inside(ch: dict, bbox) -> bool:
-    x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+def _outside(chars: list[dict], boxes: list) -> list[dict]:
+    """Given chars and table boxes, return the chars whose centre lies in none of them."""
+    if not boxes:
+        return list(chars)
+    out = []
+    for ch in chars:
+        x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes):
+            out.append(ch)
+    return out
 
 
 def _line_inside(line: Line, bbox) -> bool:
@@ -147,7 +154,7 @@ def ruled_table(boxes, bbox, chars: list[dict], page: int, space: float | None) 
     left, top, right, bottom = bbox
     for ch in chars:
         x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        if left <= x <= right and top <= y <= bottom:          # _inside, inlined: it runs for every char
+        if left <= x <= right and top <= y <= bottom:          # the char's centre is inside the table
             k = slots.cell_at(x, y)
             if k is not None:
                 per_cell[k].append(ch)

@@ -36,21 +36,22 @@ def api():
     def fn(name, restype, *argtypes):
         return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(raw, name), c_void_p).value)
 
-    P, I = c_void_p, c_int
+    P, N = c_void_p, c_int
     return {
-        "count": fn("FPDFText_CountChars", I, P), "unicode": fn("FPDFText_GetUnicode", c_uint, P, I),
-        "origin": fn("FPDFText_GetCharOrigin", I, P, I, P, P), "object": fn("FPDFText_GetTextObject", P, P, I),
-        "generated": fn("FPDFText_IsGenerated", I, P, I), "unmapped": fn("FPDFText_HasUnicodeMapError", I, P, I),
-        "font_size": fn("FPDFTextObj_GetFontSize", I, P, P), "font": fn("FPDFTextObj_GetFont", P, P),
-        "glyph_width": fn("FPDFFont_GetGlyphWidth", I, P, c_uint, c_float, P),
+        "count": fn("FPDFText_CountChars", N, P), "unicode": fn("FPDFText_GetUnicode", c_uint, P, N),
+        "text": fn("FPDFText_GetText", N, P, N, N, P),
+        "origin": fn("FPDFText_GetCharOrigin", N, P, N, P, P), "object": fn("FPDFText_GetTextObject", P, P, N),
+        "generated": fn("FPDFText_IsGenerated", N, P, N), "unmapped": fn("FPDFText_HasUnicodeMapError", N, P, N),
+        "font_size": fn("FPDFTextObj_GetFontSize", N, P, P), "font": fn("FPDFTextObj_GetFont", P, P),
+        "glyph_width": fn("FPDFFont_GetGlyphWidth", N, P, c_uint, c_float, P),
         "font_name": fn("FPDFFont_GetBaseFontName", c_ulong, P, P, c_ulong),
-        "n_objects": fn("FPDFPage_CountObjects", I, P), "get_object": fn("FPDFPage_GetObject", P, P, I),
-        "n_form": fn("FPDFFormObj_CountObjects", I, P), "get_form": fn("FPDFFormObj_GetObject", P, P, c_uint),
-        "type": fn("FPDFPageObj_GetType", I, P), "matrix": fn("FPDFPageObj_GetMatrix", I, P, P),
-        "bounds": fn("FPDFPageObj_GetBounds", I, P, P, P, P, P),
-        "n_segments": fn("FPDFPath_CountSegments", I, P), "segment": fn("FPDFPath_GetPathSegment", P, P, I),
-        "point": fn("FPDFPathSegment_GetPoint", I, P, P, P), "segment_type": fn("FPDFPathSegment_GetType", I, P),
-        "close": fn("FPDFPathSegment_GetClose", I, P),
+        "n_objects": fn("FPDFPage_CountObjects", N, P), "get_object": fn("FPDFPage_GetObject", P, P, N),
+        "n_form": fn("FPDFFormObj_CountObjects", N, P), "get_form": fn("FPDFFormObj_GetObject", P, P, c_uint),
+        "type": fn("FPDFPageObj_GetType", N, P), "matrix": fn("FPDFPageObj_GetMatrix", N, P, P),
+        "bounds": fn("FPDFPageObj_GetBounds", N, P, P, P, P, P),
+        "n_segments": fn("FPDFPath_CountSegments", N, P), "segment": fn("FPDFPath_GetPathSegment", P, P, N),
+        "point": fn("FPDFPathSegment_GetPoint", N, P, P, P), "segment_type": fn("FPDFPathSegment_GetType", N, P),
+        "close": fn("FPDFPathSegment_GetClose", N, P),
     }
 
 
@@ -192,8 +193,12 @@ class PdfiumPage:
         glyph_cache: dict[tuple[int, float], dict[int, tuple[float, str]]] = {}   # (font, size) → u → glyph
         last_obj, run, known, glyphs = None, None, {}, []
         previous = None                      # the last character of pdfium's text, made-up ones included
-        for k in range(f["count"](textpage)):
-            u = unicode(textpage, k)
+        count = f["count"](textpage)
+        codes = _page_text(textpage, count)
+        for k in range(count):
+            u = codes[k] if codes is not None else 0xFFFE
+            if u == 0xFFFE:                  # the page text's stand-in for a line-end hyphen (and others)
+                u = unicode(textpage, k)
             made_up = u <= 0x20 and (u in (0x0A, 0x0D, 0) or generated(textpage, k))
             obj = get_object(textpage, k)
             if obj != last_obj:
@@ -220,6 +225,22 @@ class PdfiumPage:
                 found = known[u] = _glyph(textpage, k, self._fonts[run.order], u, run.size)
             glyphs.append((k, found[1], x, y, found[0]))
             previous = u
+
+
+def _page_text(textpage: int, count: int) -> list[int] | None:
+    """Return the code point of each of the text page's characters in one call, or None when they do not line up.
+
+    PDFium's page text leaves out control characters and writes UTF-16: on such a page
+    (the lengths differ) the characters are asked for one by one.
+    """
+    if count <= 0:
+        return []
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = api()["text"](textpage, 0, count, buffer)
+    if written != count + 1:                 # the count includes the closing NUL
+        return None
+    text = buffer.raw[: 2 * count].decode("utf-16-le", errors="surrogatepass")
+    return [ord(ch) for ch in text] if len(text) == count else None
 
 
 def _thickness(run: Run, corners: list[tuple[float, float]]) -> float:
