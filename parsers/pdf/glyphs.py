@@ -23,7 +23,6 @@ RUN_TOLERANCE = 0.05         # an object's box within 5% of a space (per space) 
 GAP_TOLERANCE = 0.002        # a gap between glyphs of about one space: 0.2% (see `gap_spaces`)
 WIDE_RUN_TOLERANCE = 0.03    # a gap of two spaces or more: 3% of a space per space
 FLOAT_NOISE = 1e-3           # points: PDFium keeps coordinates in 32-bit floats
-END_TOLERANCE = 0.01         # font sizes: an object reaching this near a hyphen's end goes on past it
 
 Glyph = tuple[float, str, float, float, float]   # (order in its run, text, origin x, origin y, advance)
 
@@ -46,6 +45,7 @@ class Run:
     space: float
     end: float | None = None                 # None: unknown, or the object is not all spaces
     after_space: bool = False                # its first glyph came after a space in pdfium's text
+    hyphen_ink: float | None = None          # where the ink of a line-end hyphen (its last glyph) ends
     glyphs: list[Glyph] = field(default_factory=list)
 
 
@@ -111,7 +111,7 @@ def restore_spaces(run: Run) -> None:
         run.glyphs = [g for g in run.glyphs if g[1] != MADE_UP]
         return
     if not run.glyphs:
-        if run.end is not None and run.end >= -END_TOLERANCE * run.size:
+        if run.end is not None and run.end >= -FLOAT_NOISE:
             count = 1 + max(0, round(run.end / run.space))
             run.glyphs = _spaces(run, 0.0, count, -1.0, 1.0 / (count + 1))
         return
@@ -147,10 +147,14 @@ def restore_spaces(run: Run) -> None:
             if text == " ":
                 count = gap_spaces(along(run, glyphs[i + 1][2], glyphs[i + 1][3]) - start, run.space)
                 out += _spaces(run, start, count, order, 1.0 / (count + 2))
-        elif run.end is not None and run.end >= start - END_TOLERANCE * run.size:
+        elif text == " " and run.end is not None:
             # the object's box reaches past its last glyph: to the origin of the last space pdfium dropped
-            count = whole_spaces(run.end - start + run.space, run.space) if text == " " \
-                else 1 + max(0, round((run.end - start) / run.space))
+            count = whole_spaces(run.end - start + run.space, run.space)
+            out += _spaces(run, start, count, order, 1.0 / (count + 2))
+        elif text == HYPHEN_MARK and run.end is not None and run.hyphen_ink is not None \
+                and run.end > run.hyphen_ink + FLOAT_NOISE:
+            # something with no ink follows the hyphen's own: the spaces pdfium dropped after it
+            count = 1 + max(0, round((run.end - start) / run.space))
             out += _spaces(run, start, count, order, 1.0 / (count + 2))
     run.glyphs = out
 

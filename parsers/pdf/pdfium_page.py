@@ -42,6 +42,7 @@ def api():
         "text": fn("FPDFText_GetText", N, P, N, N, P),
         "origin": fn("FPDFText_GetCharOrigin", N, P, N, P, P), "object": fn("FPDFText_GetTextObject", P, P, N),
         "generated": fn("FPDFText_IsGenerated", N, P, N), "unmapped": fn("FPDFText_HasUnicodeMapError", N, P, N),
+        "char_box": fn("FPDFText_GetCharBox", N, P, N, P, P, P, P),
         "font_size": fn("FPDFTextObj_GetFontSize", N, P, P), "font": fn("FPDFTextObj_GetFont", P, P),
         "glyph_width": fn("FPDFFont_GetGlyphWidth", N, P, c_uint, c_float, P),
         "font_name": fn("FPDFFont_GetBaseFontName", c_ulong, P, P, c_ulong),
@@ -161,6 +162,14 @@ class PdfiumPage:
         self._parents[obj] = parent
         return run
 
+    def _ink_end(self, textpage: int, k: int, run: Run) -> float | None:
+        """Return how far along its run's baseline the ink of glyph k ends."""
+        box = [c_double() for _ in range(4)]
+        if not api()["char_box"](textpage, k, *(byref(v) for v in box)):
+            return None
+        left, right, bottom, top = (v.value for v in box)
+        return max(along(run, *apply(self._ctm, x, y)) for x in (left, right) for y in (bottom, top))
+
     def _measure(self, obj: int, run: Run) -> None:
         """Set how far the object's box reaches along its baseline; a run with no glyphs keeps it only when inkless."""
         left, bottom, right, top = (c_float() for _ in range(4))
@@ -224,6 +233,8 @@ class PdfiumPage:
             if found is None:
                 found = known[u] = _glyph(textpage, k, self._fonts[run.order], u, run.size)
             glyphs.append((k, found[1], x, y, found[0]))
+            if found[1] == HYPHEN_MARK:
+                run.hyphen_ink = self._ink_end(textpage, k, run)
             previous = u
 
 
