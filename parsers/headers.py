@@ -20,6 +20,13 @@ _WHO_WHEN = {"lead", "partners", "timeline", "product"}
 _NUMBERING = re.compile(r"^\(?\d+\)?\s*[-.)]\s*")   # "1- Mục tiêu", "(2) Nhiệm vụ"
 _PUNCT = re.compile(r"[^\p{L}\p{N}/ ]+")
 _APPENDIX = re.compile(r"^phu luc\b")
+_NOT_LETTER = re.compile(r"[^\p{L}]+")
+MAX_KEY = 60                 # characters: a longer header key is a sentence, not a column name
+
+
+def _letters(text: str) -> int:
+    """Return how many letters the text holds (a lower bound on its key's length, counted without folding)."""
+    return len(_NOT_LETTER.sub("", text))
 
 
 @cache
@@ -38,10 +45,10 @@ def _key(text: str) -> str:
 
 def header_field(text: str | None) -> str | None:
     """Given a header cell ("CƠ QUAN CHỦ TRÌ", "1- Mục tiêu/Chỉ tiêu"), return its field or None."""
-    if not text:
-        return None
+    if not text or _letters(text) > MAX_KEY:
+        return None                      # cheap: every letter stays in the key, so the key is too long
     key = _key(text)
-    if not key or len(key) > 60:           # a header cell is short; a sentence is a task
+    if not key or len(key) > MAX_KEY:      # a header cell is short; a sentence is a task
         return None
     words = f" {key} "
     # The head noun comes first: "Kinh phí (Đơn vị tính: đồng)" is a budget column, not a
@@ -53,6 +60,8 @@ def header_field(text: str | None) -> str | None:
 
 def header_map(cells: list[str | None]) -> dict[int, str] | None:
     """Given a row's cells, return {column: field} when the row is a task-table header, else None."""
+    if sum(1 for cell in cells if cell) < 3:
+        return None                      # cheap: a header names three columns at least
     found: dict[int, str] = {}
     for i, cell in enumerate(cells):
         name = header_field(cell)

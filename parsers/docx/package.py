@@ -1,8 +1,8 @@
 """The Word package: refuse what cannot be a readable .docx, then open its XML parts.
 
 check_package (encrypted, truncated, an old .doc under a .docx name, not Word, a part that
-would inflate past the limit) → open_package (python-docx's package reader resolves the
-parts; each is parsed with a plain lxml parser, no entities, no network).
+would inflate past the limit) → open_package (the package relationships lead to the parts,
+`opc.py`; each is parsed with a plain lxml parser, no entities, no network).
 """
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from parsers.docx.opc import parts_by_type
 from parsers.errors import Corrupt, Encrypted
 
 MAX_PART_BYTES = 200 * 1024 * 1024      # a part inflating past this is refused (zip bomb)
 MAX_OLE_SCAN_BYTES = 64 * 1024 * 1024   # how much of an OLE container is searched for encryption
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")   # MS-OFFCRYPTO: an encrypted OOXML file
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RT_OFFICE_DOCUMENT, RT_STYLES, RT_NUMBERING = f"{RELS}/officeDocument", f"{RELS}/styles", f"{RELS}/numbering"
 WORD_MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     "application/vnd.ms-word.document.macroEnabled.main+xml",
@@ -67,26 +70,22 @@ class WordXml:
 def open_package(path: Path) -> WordXml:
     """Given a checked .docx path, return its document, styles and numbering XML (errors are Corrupt).
 
-    python-docx's package reader resolves the parts through the package relationships; the XML
-    is then parsed with a plain lxml parser (no entity resolution, no network): walking plain
-    elements is several times faster than python-docx's element classes on a large table.
+    The parts are found through the package relationships (`opc.py`, as python-docx's package
+    reader finds them); the XML is parsed with a plain lxml parser (no entity resolution, no
+    network): walking plain elements is several times faster than python-docx's element
+    classes on a large table.
     """
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.opc.pkgreader import PackageReader
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
-        parts = {reltype: (content_type, blob)
-                 for _, content_type, reltype, blob in PackageReader.from_file(str(path)).iter_sparts()}
-        content_type, blob = parts.get(RT.OFFICE_DOCUMENT, ("(none)", None))
+        parts = parts_by_type(path, parser, {RT_OFFICE_DOCUMENT, RT_STYLES, RT_NUMBERING})
+        content_type, blob = parts.get(RT_OFFICE_DOCUMENT, ("(none)", None))
         if content_type not in WORD_MAIN_TYPES:
             raise Corrupt(path, f"a zip package but not a Word document (content type {content_type})")
         xml = {name: etree.fromstring(parts[rt][1], parser) if rt in parts else None
-               for name, rt in (("styles", RT.STYLES), ("numbering", RT.NUMBERING))}
+               for name, rt in (("styles", RT_STYLES), ("numbering", RT_NUMBERING))}
         return WordXml(etree.fromstring(blob, parser), **xml)
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, etree.XMLSyntaxError,
-            PackageNotFoundError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
         detail = " ".join(str(exc).split())[:160]
         raise Corrupt(path, f"damaged Word package ({type(exc).__name__}: {detail})") from None

@@ -5,6 +5,8 @@ warning on the row, never a silent guess.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex as re
 
 from parsers.textutil.clean import clean
@@ -15,6 +17,10 @@ from pipeline.rows.raw import RawTask
 from schemas.models import TaskRow
 
 _LEADING_CODE = re.compile(r"^\s*(\d+\.\d+)\.?\s+")
+MEMO_SIZE = 4096             # distinct cells remembered per process: a plan names the same agencies and deadlines
+                             # row after row (the results are frozen, so sharing them is safe)
+_agencies = lru_cache(maxsize=MEMO_SIZE)(parse_agencies)
+_deadline = lru_cache(maxsize=MEMO_SIZE)(parse_deadline)
 
 
 def codes(text: str, digit: str) -> list[str]:
@@ -41,10 +47,10 @@ def task_row(raw: RawTask, doc_id: str, row_no: int, plan_year: int | None) -> T
     content = activity or task or f.get("content") or objective
     agencies = {}
     for name in ("lead", "partners", "monitor"):
-        parsed = parse_agencies(f.get(name) or None)
+        parsed = _agencies(f.get(name) or None)
         agencies[name] = parsed.names
         warnings += [f"{name}: {w}" for w in parsed.warnings]
-    deadline = parse_deadline(f.get("timeline") or None, plan_year)
+    deadline = _deadline(f.get("timeline") or None, plan_year)
     budget = parse_budget(f.get("budget") or None)
     warnings += list(deadline.warnings) + list(budget.warnings)
     if not content:
