@@ -147,28 +147,36 @@ def test_an_unknown_reader_is_refused_naming_the_setting(monkeypatch):
 def test_a_file_pdfium_cannot_open_is_read_by_the_reference(monkeypatch):
     import pypdfium2
 
-    import parsers.pdf.pdfium_page
-
-    def refuse(path):
+    def refuse(path, *args, **kwargs):
         raise pypdfium2.PdfiumError("Failed to load document (PDFium: Data format error).")
 
-    monkeypatch.setattr(parsers.pdf.pdfium_page, "PdfiumDocument", refuse)
+    monkeypatch.setattr(pypdfium2, "PdfDocument", refuse)
     grids = parse_pdf(PDF / "000.pdf", ocr=False, reader="pdfium").grids
     assert [r.cells for r in grids[0].rows] == [r.cells for r in parse_pdf(PDF / "000.pdf", ocr=False,
                                                                           reader="pdfplumber").grids[0].rows]
 
 
 def test_a_page_pdfium_cannot_read_hands_the_file_to_the_reference(monkeypatch):
-    import pypdfium2
-
     import parsers.pdf.pdfium_page
 
     read = []
 
     def broken(self, page, descents):
         read.append(page)
-        raise pypdfium2.PdfiumError("Failed to load page.")
+        raise ZeroDivisionError("a glyph PDFium measured as nothing")
 
     monkeypatch.setattr(parsers.pdf.pdfium_page.PdfiumPage, "__init__", broken)
     parsed = parse_pdf(PDF / "004.pdf", ocr=False, reader="pdfium")
     assert read and len(parsed.grids[0].rows) > 20
+
+
+def test_a_verdict_on_the_file_from_page_reading_is_not_handed_on(monkeypatch):
+    import parsers.pdf.pdfium_page
+    from parsers.errors import Corrupt
+
+    def too_big(self, page, descents):
+        raise Corrupt(PDF / "004.pdf", "content stream over the limit", page=1)
+
+    monkeypatch.setattr(parsers.pdf.pdfium_page.PdfiumPage, "__init__", too_big)
+    with pytest.raises(Corrupt, match="over the limit"):
+        parse_pdf(PDF / "004.pdf", ocr=False, reader="pdfium")

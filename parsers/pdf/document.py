@@ -118,18 +118,16 @@ def open_pdf(path: Path, reader: str = "pdfplumber") -> Iterator:
 
 @contextmanager
 def _open_pdfium(path: Path) -> Iterator:
-    """Open a PDF with PDFium; any failure (to open, or to read a page) hands the file to the reference."""
-    import pypdfium2
-
-    from parsers.pdf.pdfium_page import PdfiumDocument
+    """Open a PDF with PDFium; a failure to open it, or to read a page, hands the file to the reference."""
+    from parsers.pdf.pdfium_page import PdfiumDocument, PdfiumFailed
 
     try:
         pdf = PdfiumDocument(path)
-    except pypdfium2.PdfiumError:
+    except PdfiumFailed:
         raise _ReaderFailed from None
     try:
         yield pdf
-    except pypdfium2.PdfiumError:
+    except PdfiumFailed:
         raise _ReaderFailed from None
     finally:
         pdf.close()

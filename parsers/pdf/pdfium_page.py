@@ -14,6 +14,7 @@ import ctypes
 from ctypes import byref, c_double, c_float, c_int, c_uint, c_ulong, c_void_p
 from functools import cache
 
+from parsers.errors import ParseError
 from parsers.pdf.fonts import font_key
 from parsers.pdf.glyphs import HYPHEN_MARK, MADE_UP, Run, along, page_chars
 from parsers.pdf.ruling import Subpath, page_edges
@@ -305,6 +306,10 @@ def _subpaths(obj: int, matrix: tuple) -> list[Subpath]:
     return out
 
 
+class PdfiumFailed(Exception):
+    """PDFium could not open the file or read one of its pages (the caller hands the file to pdfplumber)."""
+
+
 class PdfiumDocument:
     """A PDF opened with PDFium: `pages[i]` reads page i+1 into a `PdfiumPage` (and lets PDFium's page go)."""
 
@@ -313,7 +318,10 @@ class PdfiumDocument:
 
         from parsers.pdf.fonts import font_descents
 
-        self._pdf = pypdfium2.PdfDocument(str(path))       # PdfiumError: the caller falls back
+        try:
+            self._pdf = pypdfium2.PdfDocument(str(path))
+        except pypdfium2.PdfiumError as exc:
+            raise PdfiumFailed(str(exc)) from None
         self._descents = font_descents(path)
         self.pages = _Pages(self._pdf, self._descents)
 
@@ -333,9 +341,16 @@ class _Pages:
     def __getitem__(self, index: int) -> PdfiumPage:
         if not 0 <= index < len(self._pdf):
             raise IndexError(index)
-        page = self._pdf[index]
+        try:
+            page = self._pdf[index]
+        except Exception as exc:  # noqa: BLE001 - whatever PDFium raised, the reference reader takes over
+            raise PdfiumFailed(f"page {index + 1}: {exc}") from None
         try:
             return PdfiumPage(page, self._descents)
+        except ParseError:
+            raise                            # a verdict on the file (a limit, say), not PDFium failing
+        except Exception as exc:  # noqa: BLE001 - a page PDFium cannot read: the reference reader takes over
+            raise PdfiumFailed(f"page {index + 1}: {type(exc).__name__}: {exc}") from None
         finally:
             page.close()
 
