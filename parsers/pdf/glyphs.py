@@ -6,10 +6,13 @@ text, origin and advance). Each glyph's box is pdfminer's: from the origin along
 baseline by the advance, across it from the descent up one font size; the box's height is
 pdfplumber's `size`. Chars come out in content-stream order, as pdfminer emits them.
 
-pdfium's text page keeps only one space of a run of spaces, drops a text object that is
-nothing but spaces, and drops the spaces after a hyphen that ends a line (it marks that
-hyphen with U+0002). `restore_spaces` puts them back from the geometry: a gap after a
-space that is a whole number of spaces wide, an object's extent past its last glyph.
+PDFium's text page is made for reading text, not for measuring it: it keeps only one space
+of a run of spaces (a space it makes up for a kerning gap counts, and the real one after it
+goes), drops a text object that is nothing but spaces, and drops the spaces after a hyphen
+that ends a line (marking that hyphen U+0002). `restore_spaces` puts them back from the
+geometry: a gap after a space that is a whole number of spaces wide, an object's box
+reaching past its last glyph. Where a justified line hides a run of spaces, the count can
+still differ; the letters never do.
 """
 from __future__ import annotations
 
