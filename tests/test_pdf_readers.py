@@ -70,11 +70,11 @@ def reference_pages(path: Path) -> list[tuple[list[dict], list[dict], int]]:
 
 @cache
 def fast_pages(path: Path) -> list:
-    from parsers.pdf.pdfium_page import PdfiumDocument
+    from parsers.pdf.pdfium_document import PdfiumDocument
 
     pdf = PdfiumDocument(path)
     try:
-        return list(pdf.pages)
+        return [page.read() for page in pdf.pages]
     finally:
         pdf.close()
 
@@ -180,3 +180,52 @@ def test_a_verdict_on_the_file_from_page_reading_is_not_handed_on(monkeypatch):
     monkeypatch.setattr(parsers.pdf.pdfium_page.PdfiumPage, "__init__", too_big)
     with pytest.raises(Corrupt, match="over the limit"):
         parse_pdf(PDF / "004.pdf", ocr=False, reader="pdfium")
+
+
+# --- checks before reading ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
+def test_every_page_is_checked_against_its_caps_before_either_reader_reads_it(reader, monkeypatch):
+    import parsers.pdf.document as document
+
+    events = []
+    check, read = document.check_page, document.read_page
+    monkeypatch.setattr(document, "check_page", lambda page_obj, *fonts: events.append("check") or check(page_obj, *fonts))
+    monkeypatch.setattr(document, "read_page", lambda page, n, carry=None: events.append(n) or read(page, n, carry))
+    parsed = parse_pdf(PDF / "004.pdf", ocr=False, reader=reader)
+    pages = max(row.page for grid in parsed.grids for row in grid.rows)
+    assert pages > 1 and events == [e for n in range(1, len(events) // 2 + 1) for e in ("check", n)]
+    assert len(events) // 2 >= pages
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
+def test_a_page_past_a_cap_is_refused_unread_by_either_reader(reader, monkeypatch):
+    import pdfplumber
+
+    import parsers.pdf.limits
+    import parsers.pdf.pdfium_page
+    from parsers.errors import Corrupt
+
+    monkeypatch.setattr(parsers.pdf.limits, "MAX_OPERATORS", 10)
+    monkeypatch.setattr(parsers.pdf.pdfium_page.PdfiumPage, "__init__", lambda *a: pytest.fail("PDFium read it"))
+    if reader == "pdfium":                               # refused by the fast reader itself, not the reference
+        monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: pytest.fail("the reference reader was opened"))
+    with pytest.raises(Corrupt, match="page 1: too big to read: draws more than 10 operators on one page"):
+        parse_pdf(PDF / "004.pdf", ocr=False, reader=reader)
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
+def test_each_font_is_inflated_once_per_file_and_still_capped(reader, monkeypatch):
+    import parsers.pdf.limits as limits
+    from parsers.errors import Corrupt
+
+    fonts = []
+    decoded = limits.decoded
+    monkeypatch.setattr(limits, "decoded", lambda stream, limit, what: (
+        fonts.append(stream.objid) if what == "a font" else None) or decoded(stream, limit, what))
+    parse_pdf(PDF / "004.pdf", ocr=False, reader=reader)
+    assert fonts and len(fonts) == len(set(fonts))
+    monkeypatch.setattr(limits, "MAX_STREAM_BYTES", 1000)
+    with pytest.raises(Corrupt, match="page 1: too big to read: a font inflates past"):
+        parse_pdf(PDF / "004.pdf", ocr=False, reader=reader)

@@ -26,6 +26,8 @@ from parsers.errors import Corrupt, Encrypted, NoTextLayer, ParseError
 from parsers.grid import BodyLine, Grid, ParsedFile
 from parsers.headers import is_appendix_title
 from parsers.pdf.content import FURNITURE, PageContent, PageTable
+from parsers.pdf.glyphs import REASON
+from parsers.pdf.limits import PageTooBig, check_page
 from parsers.pdf.page import read_page
 from parsers.pdf.stitch import find_header, group_rows, stitch_tables
 
@@ -70,8 +72,9 @@ def _parse_with(path: Path, ocr: bool | None, reader: str) -> ParsedFile:
         if not pdf.pages:
             raise Corrupt(path, "PDF has no pages")
         pages: list[PageContent] = []
+        fonts_checked: set = set()           # the caps' font streams, checked once per file
         for n, page in enumerate(pdf.pages, start=1):
-            pages.append(read_page_checked(path, page, n, _carried_table(pages), reader))
+            pages.append(read_page_checked(path, page, n, _carried_table(pages), reader, fonts_checked))
             page.close()                     # drop the page's parsed objects: memory stays flat
         warnings = read_scanned_pages(path, pdf, pages, ocr)
     groups = stitch_tables([t for p in pages for t in p.tables])
@@ -119,7 +122,7 @@ def open_pdf(path: Path, reader: str = "pdfplumber") -> Iterator:
 @contextmanager
 def _open_pdfium(path: Path) -> Iterator:
     """Open a PDF with PDFium; a failure to open it, or to read a page, hands the file to the reference."""
-    from parsers.pdf.pdfium_page import PdfiumDocument, PdfiumFailed
+    from parsers.pdf.pdfium_document import PdfiumDocument, PdfiumFailed
 
     try:
         pdf = PdfiumDocument(path)
@@ -149,22 +152,36 @@ def _carried_table(pages: list[PageContent]) -> PageTable | None:
 
 
 def read_page_checked(path: Path, page, number: int, carry: PageTable | None = None,
-                      reader: str = "pdfplumber") -> PageContent:
-    """read_page, with a damaged page's error naming the file and the page."""
+                      reader: str = "pdfplumber", fonts_checked: set | None = None) -> PageContent:
+    """Check a page against its caps, then read_page; a damaged page's error names the file and the page.
+
+    Under PDFium, a failure that is not a verdict on the file hands the file to the reference reader.
+    """
     if reader == "pdfium":
+        from pdfminer.psparser import PSException
+
         try:
+            check_page(page.page_obj, fonts_checked)
             return read_page(page, number, carry)
-        except (ValueError, TypeError, KeyError, AttributeError, AssertionError):
-            raise _ReaderFailed from None
+        except PageTooBig as exc:
+            raise _too_big(path, exc, number) from None
+        except (PSException, ValueError, TypeError, KeyError, AttributeError, AssertionError):
+            raise _ReaderFailed from None    # pdfminer's page tree or PDFium stumbled: the reference says why
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
+        check_page(page.page_obj, fonts_checked)
         return read_page(page, number, carry)
+    except PageTooBig as exc:
+        raise _too_big(path, exc, number) from None
     except PdfminerException as exc:
         raise _pdf_error(path, exc, page=number) from None
     except (ValueError, TypeError, KeyError, AttributeError, AssertionError) as exc:
         raise Corrupt(path, f"damaged page ({type(exc).__name__}: {exc})"[:200], page=number) from None
 
+
+def _too_big(path: Path, exc: PageTooBig, number: int) -> Corrupt:
+    return Corrupt(path, f"too big to read: {exc.args[0]}", page=number)
 
 
 # --- scanned pages ------------------------------------------------------------------------------
@@ -187,6 +204,7 @@ def read_scanned_pages(path: Path, pdf, pages: list[PageContent], ocr: bool | No
     if not scanned:
         return []
     numbers = _page_list([p.number for p in scanned])
+    why = REASON if all(p.unreadable for p in scanned) else "no text layer"
     if ocr_wanted(ocr):
         from parsers.pdf.ocr import read_scanned_page
 
@@ -194,10 +212,10 @@ def read_scanned_pages(path: Path, pdf, pages: list[PageContent], ocr: bool | No
             for content in scanned:
                 found = read_scanned_page(path, images.pages[content.number - 1], content.number)
                 content.tables, content.lines = found.tables, found.lines
-        return [f"{numbers} read by OCR: check the text"]
+        return [f"{numbers} read by OCR ({why}): check the text"]
     if not any(p.tables for p in pages):
-        raise NoTextLayer(path, f"no text layer: OCR needed ({numbers} scanned)")
-    return [f"{numbers} scanned, not read: no text layer (OCR needed)"]
+        raise NoTextLayer(path, f"{why}: OCR needed ({numbers} {'unreadable' if why == REASON else 'scanned'})")
+    return [f"{numbers} not read: {why} (OCR needed)"]
 
 
 def _page_list(numbers: list[int]) -> str:

@@ -26,24 +26,35 @@ def font_descents(path: Path) -> dict[str, float]:
     A file or font pdfminer cannot read leaves its fonts out (the caller falls back to 0).
     """
     from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
+
+    try:
+        with path.open("rb") as fh:
+            return page_descents(PDFPage.create_pages(PDFDocument(PDFParser(fh))))
+    except Exception:  # noqa: BLE001 - a file pdfminer cannot read: the reader falls back to a descent of 0
+        return {}
+
+
+def page_descents(pages) -> dict[str, float]:
+    """Given pdfminer's pages (an iterable), return the descents of the fonts they and their forms use.
+
+    A page or font pdfminer cannot read ends the walk or leaves the font out.
+    """
+    from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdftypes import PDFObjRef, resolve1
 
     found: dict[str, float] = {}
     seen: set = set()
+    manager = PDFResourceManager(caching=True)
     try:
-        with path.open("rb") as fh:
-            document = PDFDocument(PDFParser(fh))
-            manager = PDFResourceManager(caching=True)
-            for page in PDFPage.create_pages(document):
-                for ref in _font_refs(page.resources, resolve1, set()):
-                    key = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
-                    if key in seen or len(seen) >= SEEN_LIMIT:
-                        continue
-                    seen.add(key)
-                    _add_font(found, manager, ref, resolve1)
+        for page in pages:
+            for ref in _font_refs(page.resources, resolve1, set()):
+                key = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
+                if key in seen or len(seen) >= SEEN_LIMIT:
+                    continue
+                seen.add(key)
+                _add_font(found, manager, ref, resolve1)
     except Exception:  # noqa: BLE001 - fonts pdfminer cannot read: the reader falls back to a descent of 0
         pass
     return found

@@ -3,7 +3,7 @@
 What pdfplumber builds in Python from pdfminer's layout objects (`page.chars`, `page.edges`,
 `page.images`, `find_tables`), read here through PDFium's C API: each glyph's origin,
 advance and text from its text page, each text object's matrix and font, each painted
-path's segments. `glyphs.py` and `ruling.py` turn them into pdfplumber's chars and edges,
+path's segments. `pdfium_chars.py` and `ruling.py` turn them into pdfplumber's chars and edges,
 and pdfplumber's own table finder works on those edges, so `page.py` reads a `PdfiumPage`
 just as it reads a pdfplumber page. Calls go through ctypes prototypes taking plain
 addresses (pypdfium2's typed wrappers cost more than the call itself, per glyph).
@@ -14,9 +14,8 @@ import ctypes
 from ctypes import byref, c_double, c_float, c_int, c_uint, c_ulong, c_void_p
 from functools import cache
 
-from parsers.errors import ParseError
 from parsers.pdf.fonts import font_key
-from parsers.pdf.glyphs import HYPHEN_MARK, MADE_UP, Run, along, page_chars
+from parsers.pdf.pdfium_chars import HYPHEN_MARK, MADE_UP, Run, along, page_chars
 from parsers.pdf.ruling import Subpath, page_edges
 
 TEXT, PATH, IMAGE, FORM = 1, 2, 3, 5            # FPDF_PAGEOBJ_*
@@ -304,55 +303,3 @@ def _subpaths(obj: int, matrix: tuple) -> list[Subpath]:
         if f["close"](segment):
             out[-1].append(("h", out[-1][0][1]))
     return out
-
-
-class PdfiumFailed(Exception):
-    """PDFium could not open the file or read one of its pages (the caller hands the file to pdfplumber)."""
-
-
-class PdfiumDocument:
-    """A PDF opened with PDFium: `pages[i]` reads page i+1 into a `PdfiumPage` (and lets PDFium's page go)."""
-
-    def __init__(self, path):
-        import pypdfium2
-
-        from parsers.pdf.fonts import font_descents
-
-        try:
-            self._pdf = pypdfium2.PdfDocument(str(path))
-        except pypdfium2.PdfiumError as exc:
-            raise PdfiumFailed(str(exc)) from None
-        self._descents = font_descents(path)
-        self.pages = _Pages(self._pdf, self._descents)
-
-    def close(self) -> None:
-        self._pdf.close()
-
-
-class _Pages:
-    """The pages of a `PdfiumDocument`, each read when asked for."""
-
-    def __init__(self, pdf, descents: dict[str, float]):
-        self._pdf, self._descents = pdf, descents
-
-    def __len__(self) -> int:
-        return len(self._pdf)
-
-    def __getitem__(self, index: int) -> PdfiumPage:
-        if not 0 <= index < len(self._pdf):
-            raise IndexError(index)
-        try:
-            page = self._pdf[index]
-        except Exception as exc:  # noqa: BLE001 - whatever PDFium raised, the reference reader takes over
-            raise PdfiumFailed(f"page {index + 1}: {exc}") from None
-        try:
-            return PdfiumPage(page, self._descents)
-        except ParseError:
-            raise                            # a verdict on the file (a limit, say), not PDFium failing
-        except Exception as exc:  # noqa: BLE001 - a page PDFium cannot read: the reference reader takes over
-            raise PdfiumFailed(f"page {index + 1}: {type(exc).__name__}: {exc}") from None
-        finally:
-            page.close()
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
