@@ -130,12 +130,9 @@ def read_scanned_pages(path: Path, pdf, pages: list[PageContent], ocr: bool | No
         return []
     numbers = _page_list([p.number for p in scanned])
     if ocr_wanted(ocr):
-        from parsers.pdf.ocr import read_scanned_page
+        from parsers.pdf.ocr import read_scanned
 
-        for content in scanned:
-            found = read_scanned_page(path, pdf.pages[content.number - 1], content.number)
-            content.tables, content.lines = found.tables, found.lines
-        return [f"{numbers} read by OCR: check the text"]
+        return read_scanned(path, pages)
     if not any(p.tables for p in pages):
         raise NoTextLayer(path, f"no text layer: OCR needed ({numbers} scanned)")
     return [f"{numbers} scanned, not read: no text layer (OCR needed)"]

@@ -1,0 +1,77 @@
+"""Turn Tesseract's words into the text path's lines, and repair what OCR breaks in a word.
+
+word_lines (Tesseract's own line grouping; boxes from pixels of a crop to PDF points) →
+`parsers.pdf.cells.join_lines` (a cell's lines joined in reading order exactly as for a text
+layer: a wrapped line with a space, "NĐ-" + "CP" with nothing, a paragraph break kept) →
+repair (NFC; a diacritic read as a word of its own glued back onto its syllable; digits
+read as letters inside a number or a date put back: "2O26" → "2026", "3l/01" → "31/01").
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import regex as re
+
+from parsers.pdf.cells import Line
+from parsers.pdf.scan.tesseract import Word
+from parsers.textutil.clean import nfc
+
+FONT_OF_LINE = 1.15          # a printed line's box (accents to descenders) is about this many font sizes
+# spacing accents Tesseract sometimes gives beside a letter instead of over it
+SPACING_MARKS = {"`": "\u0300", "´": "\u0301", "˜": "\u0303", "ˀ": "\u0309", "˙": "\u0323", "ˋ": "\u0300",
+                 "ˊ": "\u0301"}
+_NUMBERISH = re.compile(r"^[(\[]?[\dOoIl|]+(?:[/.,\-][\dOoIl|]+)*[)\].,;:]?$")
+_DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def word_lines(words: list[Word], origin: tuple[float, float], scale: float) -> list[Line]:
+    """Given one image's words, the image's top-left on the page (pixels) and points per pixel, return its lines."""
+    by_line: dict[tuple, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    ox, oy = origin
+    lines = []
+    for ws in by_line.values():
+        ws.sort(key=lambda w: w.x0)
+        text = repair(" ".join(w.text for w in ws))
+        if not text:
+            continue
+        top, bottom = min(w.top for w in ws), max(w.bottom for w in ws)
+        x0, x1 = ws[0].x0, max(w.x1 for w in ws)
+        size = max((bottom - top) * scale / FONT_OF_LINE, 1.0)
+        lines.append(Line(text, (ox + x0) * scale, (ox + x1) * scale, (oy + top) * scale, (oy + bottom) * scale,
+                          size, (ws[0].x1 - ws[0].x0) * scale))
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+def mean_confidence(words: list[Word]) -> float | None:
+    """Given words, return their mean OCR confidence (0–100), weighted by length; None without words."""
+    weight = sum(len(w.text) for w in words)
+    return sum(w.confidence * len(w.text) for w in words) / weight if weight else None
+
+
+def repair(text: str) -> str:
+    """Given a line of OCR text, return it with loose diacritics glued back, numbers mended, in NFC."""
+    tokens = []
+    for token in text.split():
+        token = "".join(SPACING_MARKS.get(ch, ch) for ch in token)
+        if tokens and all(unicodedata.combining(ch) for ch in token):
+            tokens[-1] = _glue_marks(tokens[-1], token)        # "nhiê" + "̣" → "nhiệ"
+            continue
+        tokens.append(_number(token))
+    return nfc(" ".join(tokens))
+
+
+def _glue_marks(word: str, marks: str) -> str:
+    """Given a syllable and loose combining marks, return the syllable with the marks on its last vowel."""
+    vowels = [i for i, ch in enumerate(word) if unicodedata.normalize("NFD", ch)[0].lower() in "aăâeêioôơuưy"]
+    at = vowels[-1] + 1 if vowels else len(word)
+    return nfc(word[:at] + marks + word[at:])
+
+
+def _number(token: str) -> str:
+    """Given a token, return it with letters read for digits put back when it is a number or a date."""
+    if not _NUMBERISH.match(token) or not any(ch.isdigit() for ch in token):
+        return token
+    core = token.translate(_DIGIT_FOR)
+    return core
