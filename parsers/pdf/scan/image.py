@@ -13,15 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_SKEW = 5.0               # degrees: the widest skew looked for
-COARSE_STEP = 0.25           # degrees: first search step, then refined around the best
-FINE_STEP = 0.02
-SKEW_WIDTH = 1200            # pixels: the ink mask is shrunk to about this width to measure skew
+SKEW_STEPS = (0.5, 0.1, 0.02)  # degrees: the skew is searched at these steps, each around the best of the last
+FINE_STEP = SKEW_STEPS[-1]
+SIDEWAYS = 1.3               # a page is sideways when its profile over columns is this much sharper than over rows
+SKEW_WIDTH = 900             # pixels: the page is shrunk to about this size (its longer side) to measure skew
 CHROMA = (12, 40)            # max − min of a pixel's channels: below, grey print; above, coloured ink
 # a coloured pixel's brightest channel, by which channel that is: below the first value, black
 # print under the ink; above the second, the ink alone. A red seal is bright in red (a thin
 # blurred rule under it is not); blue ink is darker in its own channel.
 PRINT_UNDER = {0: (130, 190), 1: (60, 110), 2: (60, 110)}
-SPECK_MM = 0.12              # ink blobs smaller than this square (mm) are noise, not a dot of "ạ"
 
 
 @dataclass
@@ -75,51 +75,60 @@ def flatten(grey: np.ndarray, dpi: int) -> np.ndarray:
     return flat
 
 
-def ink_mask(flat: np.ndarray, dpi: int) -> np.ndarray:
-    """Given a flat page, return its ink (Otsu's threshold), without specks of noise."""
+def ink_mask(flat: np.ndarray) -> np.ndarray:
+    """Given a flat page, return its ink (Otsu's threshold), without lone pixels of noise."""
     import cv2
 
-    _, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    speck = max(2, int((SPECK_MM * dpi / 25.4) ** 2))
-    small = np.nonzero(stats[:, cv2.CC_STAT_AREA] < speck)[0]
-    ink = binary > 0
-    if len(small) > 1:
-        ink &= ~np.isin(labels, small[small > 0])
-    return ink
+    _, binary = cv2.threshold(flat, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # a pixel with no inked neighbour is noise: even the dot of "ạ" is several pixels at 150 dpi
+    neighbours = cv2.filter2D(binary, cv2.CV_8U, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT)
+    return (binary > 0) & (neighbours > 1)
 
 
 def skew_angle(ink: np.ndarray) -> float:
-    """Given an ink mask, return the skew in degrees (anticlockwise positive) that makes its rows sharpest."""
-    step = max(1, ink.shape[1] // SKEW_WIDTH)
-    ys, xs = np.nonzero(ink[::step, ::step])
+    """Given an ink mask, return the skew in degrees (anticlockwise positive) that makes its rows sharpest.
+
+    Searched coarse to fine: every half degree, then every tenth around the best, then
+    every fiftieth.
+    """
+    ys, xs = _ink_points(ink)
     if len(ys) < 100:
         return 0.0
-    ys = ys.astype(np.float64)
-    xs = xs.astype(np.float64) - xs.mean()
-
-    def sharpness(angle: float) -> float:
-        rows = np.round(ys + xs * np.tan(np.radians(angle))).astype(np.int64)
-        counts = np.bincount(rows - rows.min())
-        return float(np.dot(counts, counts))
-
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, COARSE_STEP), key=sharpness)
-    fine = np.arange(best - COARSE_STEP, best + COARSE_STEP + 1e-9, FINE_STEP)
-    return float(max(fine, key=sharpness))
+    best, span = 0.0, MAX_SKEW
+    for step in SKEW_STEPS:
+        angles = np.arange(best - span, best + span + 1e-9, step)
+        best, span = float(max(angles, key=lambda a: _sharpness(ys, xs, a))), step
+    return best
 
 
 def quarter_turns(ink: np.ndarray) -> int:
-    """Given an ink mask, return 1 when its lines run up the page (a sideways page), else 0."""
-    step = max(1, ink.shape[1] // SKEW_WIDTH)
-    small = ink[::step, ::step].astype(np.float64)
-    across, up = small.sum(axis=1), small.sum(axis=0)
-    # text lines and horizontal rules make the row profile spiky; up the page they make the column profile so
-    return int(_spikiness(up) > 1.3 * _spikiness(across))
+    """Given an ink mask, return 1 when its lines run up the page (a sideways page), else 0.
+
+    Text lines and rules make the ink's profile across them spiky, at the page's skew: the
+    sharpest profile over rows is set against the sharpest over columns.
+    """
+    ys, xs = _ink_points(ink)
+    if len(ys) < 100:
+        return 0
+    angles = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, SKEW_STEPS[0])
+    across = max(_sharpness(ys, xs, a) for a in angles)
+    up = max(_sharpness(xs, ys, a) for a in angles)
+    return int(up > SIDEWAYS * across)
 
 
-def _spikiness(profile: np.ndarray) -> float:
-    mean = profile.mean()
-    return float(((profile - mean) ** 2).mean() / (mean * mean)) if mean > 0 else 0.0
+def _ink_points(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Given an ink mask, return the coordinates (y, x) of its ink on a grid about SKEW_WIDTH wide, centred."""
+    step = max(1, max(ink.shape) // SKEW_WIDTH)
+    ys, xs = np.nonzero(ink[::step, ::step])
+    return ys - ys.mean() if len(ys) else ys.astype(float), xs - xs.mean() if len(xs) else xs.astype(float)
+
+
+def _sharpness(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
+    """Given ink points, return how spiky their profile over rows is when the page is turned by `angle`."""
+    rows = np.round(ys + xs * np.tan(np.radians(angle))).astype(np.int64)
+    counts = np.bincount(rows - rows.min()).astype(np.float64)
+    mean = counts.mean()
+    return float(((counts - mean) ** 2).mean() / (mean * mean)) if mean > 0 else 0.0
 
 
 def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
@@ -159,11 +168,18 @@ def clean_page(rgb: np.ndarray, dpi: int, quarters: int = 0) -> Cleaned:
     flat = flatten(drop_colour_ink(rgb), dpi)
     if quarters:
         flat = turn(flat, quarters)
-    ink = ink_mask(flat, dpi)
-    if not quarters and quarter_turns(ink):
-        quarters, flat, ink = 1, turn(flat, 1), np.ascontiguousarray(np.rot90(ink, 1))
-    angle = skew_angle(ink)
+    rough = ink_mask(_shrunk(flat))              # orientation and skew are measured on a smaller page
+    if not quarters and quarter_turns(rough):
+        quarters, flat, rough = 1, turn(flat, 1), np.ascontiguousarray(np.rot90(rough, 1))
+    angle = skew_angle(rough)
     if abs(angle) >= FINE_STEP:
         flat = straighten(flat, angle)
-        ink = ink_mask(flat, dpi)
-    return Cleaned(flat, ink, dpi, angle, quarters)
+    return Cleaned(flat, ink_mask(flat), dpi, angle, quarters)
+
+
+def _shrunk(grey: np.ndarray) -> np.ndarray:
+    """Given a page, return it about SKEW_WIDTH pixels wide (the longer side), for measuring its lines."""
+    import cv2
+
+    factor = SKEW_WIDTH / max(grey.shape)
+    return cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else grey

@@ -1,11 +1,12 @@
 """Read one scanned page image: its ruled tables cell by cell, and its text outside them, by OCR.
 
-clean_page (colour inks out, paper flat, upright by OSD, straight) → find_tables (rules →
+clean_page (colour inks out, paper flat, sideways turned, straight) → find_tables (rules →
 cells) → each cell cropped inside its rules (the rules whitened) → one Tesseract run over
 all the cells of the page, each read as its own block → cell text joined as for a text layer
 → a PageTable in PDF points with the same geometry the text path gives (merged cells at the
 foot, cells a page break cut), each row's cell boxes and mean OCR confidence → the text
-outside the tables read in a second run, as body lines.
+outside the tables read in a second run, as body lines. A page read with little confidence
+is asked of Tesseract's OSD, and read again half turned when it is upside down.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ CROP_PAD_MM = 0.8            # white kept around a cell's ink, then a border for
 BORDER = 12                  # pixels of white around each crop
 CUT_LINES = 1.6              # font sizes: a cell whose last line ends this near the table's bottom was cut
 RULE_GREY = 200              # a rule is looked for in all ink darker than this (faint rules too)
+DOUBTFUL = 70               # mean OCR confidence (%) below which a page may be upside down
 OSD_MIN = 1.5                # OSD confidence needed to turn a page upside down
 OSD_WINDOW = (0.4, 0.3)      # share of the page's width and height OSD looks at (the inkiest window)
 
@@ -50,14 +52,28 @@ class ScanPage:
 
 
 def read_scan(rgb: np.ndarray, number: int, dpi: int) -> ScanPage:
-    """Given a scanned page (RGB pixels) and its resolution, return what OCR reads of it."""
-    page = upright(image_.clean_page(rgb, dpi))
-    tables, rules = find_tables(page.ink | (page.grey < RULE_GREY), dpi)   # faint rules count too
-    scale = 72.0 / dpi
+    """Given a scanned page (RGB pixels) and its resolution, return what OCR reads of it.
+
+    A page read with little confidence may be upside down (a page put on the glass the
+    wrong way, or a sideways page turned the wrong quarter): Tesseract's OSD is asked, and
+    when it says so the page is read again turned half round; the better reading is kept.
+    """
+    page = image_.clean_page(rgb, dpi)
+    read = read_upright(page, number)
+    if read.confidence is None or read.confidence >= DOUBTFUL or not upside_down(page):
+        return read
+    again = read_upright(half_turned(page), number)
+    return again if (again.confidence or 0.0) > read.confidence else read
+
+
+def read_upright(page: image_.Cleaned, number: int) -> ScanPage:
+    """Given a cleaned page taken as upright, return its tables and lines as OCR reads them."""
+    tables, rules = find_tables(page.ink | (page.grey < RULE_GREY), page.dpi)   # faint rules count too
+    scale = 72.0 / page.dpi
     source = image_.ink_only(page)
     crops = [cell_crops(page, source, rules, t) for t in tables]
     flat = [c for table in crops for c in table if c is not None]
-    words = read_cells([c[0] for c in flat], dpi)
+    words = read_cells([c[0] for c in flat], page.dpi)
     at = iter(range(len(flat)))
     read = [[(words[next(at)], c[1]) if c is not None else ([], (0, 0)) for c in table] for table in crops]
     lines, outside = outside_lines(page, source, rules, tables, scale)
@@ -86,8 +102,8 @@ def read_cells(crops: list[np.ndarray], dpi: int) -> list[list[tesseract.Word]]:
     return words
 
 
-def upright(page: image_.Cleaned) -> image_.Cleaned:
-    """Given a cleaned page, return it turned half round when Tesseract's OSD reads it upside down.
+def upside_down(page: image_.Cleaned) -> bool:
+    """Say whether Tesseract's OSD reads the page upside down.
 
     OSD looks at the inkiest part of the page at half resolution: enough letters to tell, in
     a fraction of the time the whole page takes.
@@ -97,8 +113,11 @@ def upright(page: image_.Cleaned) -> image_.Cleaned:
     window = page.grey[inkiest_window(page.ink, OSD_WINDOW)]
     small = cv2.resize(window, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     turn, confidence = tesseract.orientation(small, page.dpi // 2)
-    if turn != 180 or confidence < OSD_MIN:
-        return page
+    return turn == 180 and confidence >= OSD_MIN
+
+
+def half_turned(page: image_.Cleaned) -> image_.Cleaned:
+    """Given a cleaned page, return it turned half round."""
     return image_.Cleaned(np.ascontiguousarray(page.grey[::-1, ::-1]), np.ascontiguousarray(page.ink[::-1, ::-1]),
                           page.dpi, page.angle, (page.turns + 2) % 4)
 

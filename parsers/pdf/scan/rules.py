@@ -62,10 +62,10 @@ def rule_masks(ink: np.ndarray, dpi: int = DEFAULT_DPI) -> tuple[np.ndarray, np.
 
 def bands(mask: np.ndarray, axis: int, gap: int = 2) -> list[tuple[int, int]]:
     """Given a rule mask, return the bands of rows (axis 1) or columns (axis 0) holding rule ink, as (first, last)."""
-    return runs(mask.any(axis=axis), gap)
+    return runs_of(mask.any(axis=axis), gap)
 
 
-def runs(cover: np.ndarray, gap: int) -> list[tuple[int, int]]:
+def runs_of(cover: np.ndarray, gap: int) -> list[tuple[int, int]]:
     """Given a 1-D boolean coverage, return its runs as (first, last), gaps up to `gap` bridged."""
     found: list[list[int]] = []
     for i in np.nonzero(cover)[0].tolist():
@@ -106,17 +106,21 @@ def _table_bands(ink: np.ndarray, h: np.ndarray, v: np.ndarray, dpi: int) -> lis
     import cv2
 
     band = _px(BAND_MM, dpi)
-    h = h & _clear(ink, h, dpi, 1)
-    v = v & _clear(ink, v, dpi, 0)
-    grid = cv2.dilate((h | v).astype(np.uint8), np.ones((2 * band + 1, 2 * band + 1), np.uint8))
+    h, v = h & _clear(ink, h, v, dpi, 1), v & _clear(ink, v, h, dpi, 0)
+    # rules that meet (or nearly) are one table: grouped on a page shrunk by `band`, which is
+    # as near as two rules of one table need to come
+    height, width = h.shape
+    grid = cv2.dilate(_pooled(h | v, band).astype(np.uint8), np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     least = _px(MIN_TABLE_MM, dpi)
     found = []
     for k in range(1, count):
-        x, y, w, hh = (int(stats[k, i]) for i in range(4))
+        x, y = int(stats[k, 0]) * band, int(stats[k, 1]) * band
+        w, hh = min(width - x, int(stats[k, 2]) * band), min(height - y, int(stats[k, 3]) * band)
         if w < least or hh < least:
             continue
-        inside = labels[y : y + hh, x : x + w] == k
+        part = labels[y // band : -(-(y + hh) // band), x // band : -(-(x + w) // band)] == k
+        inside = np.repeat(np.repeat(part, band, axis=0), band, axis=1)[:hh, :w]
         rows = _rule_bands(h[y : y + hh, x : x + w] & inside, v[y : y + hh, x : x + w] & inside, 1, band)
         cols = _rule_bands(v[y : y + hh, x : x + w] & inside, h[y : y + hh, x : x + w] & inside, 0, band)
         if len(rows) >= 2 and len(cols) >= 2:
@@ -124,13 +128,24 @@ def _table_bands(ink: np.ndarray, h: np.ndarray, v: np.ndarray, dpi: int) -> lis
     return found
 
 
-def _clear(ink: np.ndarray, runs: np.ndarray, dpi: int, axis: int) -> np.ndarray:
-    """Given long runs of ink along rows (axis 1) or columns (axis 0), return those with paper on both sides.
+def _pooled(mask: np.ndarray, k: int) -> np.ndarray:
+    """Given a mask, return it shrunk k times: a pixel is set when any of its k × k is."""
+    height, width = mask.shape
+    padded = np.zeros((-(-height // k) * k, -(-width // k) * k), bool)
+    padded[:height, :width] = mask
+    return padded.reshape(padded.shape[0] // k, k, padded.shape[1] // k, k).any(axis=(1, 3))
+
+
+def _clear(ink: np.ndarray, runs: np.ndarray, cross: np.ndarray, dpi: int, axis: int) -> np.ndarray:
+    """Given long runs of ink along rows (axis 1) or columns (axis 0), return those that are rules, not letters.
 
     Judged over each band of runs as a whole: a rule has paper just above and below most
-    of its length; the baseline of a line of blurred letters has the letters above it.
+    of its length, or else runs from one crossing rule to another (the last line of a cell
+    may sit right on it); the baseline of a line of blurred letters has the letters above
+    it and stops short of the cell's rules, at the cell's margin.
     """
-    near, far = _px(CLEAR_MM[0], dpi), _px(CLEAR_MM[1], dpi)
+    near, far, reach = _px(CLEAR_MM[0], dpi), _px(CLEAR_MM[1], dpi), _px(BAND_MM, dpi)
+    crossing = _crossings(cross, axis, reach)
     keep = np.zeros_like(runs)
     for a, b in bands(runs, axis):
         if axis == 1:
@@ -142,15 +157,19 @@ def _clear(ink: np.ndarray, runs: np.ndarray, dpi: int, axis: int) -> np.ndarray
             before = ink[:, max(0, a - far) : max(0, a - near)].any(axis=1)
             after = ink[:, b + near + 1 : b + far + 1].any(axis=1)
         length = int(cover.sum())
-        if before.size and after.size and length:
-            blocked = int((cover & (before | after)).sum())
-            if blocked > (1 - CLEAR) * length:
-                continue
+        blocked = int((cover & (before | after)).sum()) if before.size and after.size else 0
+        if blocked > (1 - CLEAR) * length and not any(s in crossing and e in crossing for s, e in runs_of(cover, 2)):
+            continue
         if axis == 1:
             keep[a : b + 1] = True
         else:
             keep[:, a : b + 1] = True
     return keep
+
+
+def _crossings(cross: np.ndarray, axis: int, reach: int) -> set[int]:
+    """Given the other direction's rules, return the positions within `reach` of one of them."""
+    return {i for a, b in bands(cross, 1 - axis) for i in range(a - reach, b + reach + 1)}
 
 
 def _rule_bands(mask: np.ndarray, cross: np.ndarray, axis: int, band: int) -> list[tuple[int, int]]:
@@ -159,11 +178,11 @@ def _rule_bands(mask: np.ndarray, cross: np.ndarray, axis: int, band: int) -> li
     A band covering a good share of the table counts; a shorter one only when it runs
     from one crossing rule to another (a rule under some columns only, not an underline).
     """
-    cross_at = {i for a, b in bands(cross, 1 - axis) for i in range(a - 2 * band, b + 2 * band + 1)}
+    crossing = _crossings(cross, axis, band)
     kept = []
     for a, b in bands(mask, axis, gap=band):
         cover = (mask[a : b + 1, :] if axis == 1 else mask[:, a : b + 1]).any(axis=1 - axis)
-        if cover.mean() >= FULL or any(s in cross_at and e in cross_at for s, e in runs(cover, band)):
+        if cover.mean() >= FULL or any(s in crossing and e in crossing for s, e in runs_of(cover, band)):
             kept.append((a, b))
     return kept
 

@@ -20,6 +20,11 @@ FONT_OF_LINE = 1.15          # a printed line's box (accents to descenders) is a
 # spacing accents Tesseract sometimes gives beside a letter instead of over it
 SPACING_MARKS = {"`": "\u0300", "´": "\u0301", "˜": "\u0303", "ˀ": "\u0309", "˙": "\u0323", "ˋ": "\u0300",
                  "ˊ": "\u0301"}
+# the marks Vietnamese letters carry: breve, circumflex, horn, and the five tones
+_TONED = "aeiouyAEIOUY"
+VIETNAMESE_MARKS = {"\u0306": "aA", "\u0302": "aeoAEO", "\u031b": "ouOU", "\u0300": _TONED, "\u0301": _TONED,
+                    "\u0309": _TONED, "\u0303": _TONED, "\u0323": _TONED}
+_GRAPHEME = re.compile(r"\X")
 _NUMBERISH = re.compile(r"^[(\[]?[\dOoIl|]+(?:[/.,\-][\dOoIl|]+)*[)\].,;:]?$")
 _DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
@@ -52,14 +57,38 @@ def mean_confidence(words: list[Word]) -> float | None:
 
 def repair(text: str) -> str:
     """Given a line of OCR text, return it with loose diacritics glued back, numbers mended, in NFC."""
-    tokens = []
-    for token in text.split():
-        token = "".join(SPACING_MARKS.get(ch, ch) for ch in token)
-        if tokens and all(unicodedata.combining(ch) for ch in token):
-            tokens[-1] = _glue_marks(tokens[-1], token)        # "nhiê" + "̣" → "nhiệ"
+    tokens: list[str] = []
+    for token in nfc("".join(SPACING_MARKS.get(ch, ch) for ch in text)).split():
+        marks = next((i for i, ch in enumerate(token) if not unicodedata.combining(ch)), len(token))
+        if tokens and marks:                                   # a word cut before its mark: "nhiê ̣m" → "nhiệm"
+            tokens[-1] = _glue_marks(tokens[-1], token[:marks]) + _number(_foreign_letters(token[marks:]))
             continue
-        tokens.append(_number(token))
+        tokens.append(_number(_foreign_letters(token)))
     return nfc(" ".join(tokens))
+
+
+def is_vietnamese_letter(ch: str) -> bool:
+    """Say whether a letter is one Vietnamese writes (a base letter and the marks Vietnamese puts on it)."""
+    base, *marks = unicodedata.normalize("NFD", ch)
+    return all(base in VIETNAMESE_MARKS.get(m, "") for m in marks)
+
+
+def _foreign_letters(token: str) -> str:
+    """Given a token, return it with the marks no Vietnamese letter carries ("Ï", "ñ") taken off.
+
+    Tesseract's Vietnamese model sometimes doubles a letter with a stray mark ("ÏI" for
+    "I"): such a letter next to its own base letter is dropped.
+    """
+    clusters = _GRAPHEME.findall(unicodedata.normalize("NFD", token))
+    out: list[str] = []
+    for i, cluster in enumerate(clusters):
+        base, marks = cluster[0], cluster[1:]
+        kept = "".join(m for m in marks if base in VIETNAMESE_MARKS.get(m, ""))
+        if kept == marks or not base.isalpha():
+            out.append(cluster)
+        elif not (kept == "" and base in (clusters[i + 1][:1] if i + 1 < len(clusters) else "", out[-1][:1] if out else "")):
+            out.append(base + kept)
+    return nfc("".join(out))
 
 
 def _glue_marks(word: str, marks: str) -> str:
