@@ -36,7 +36,7 @@ def turned(page: np.ndarray, degrees: float, paper: int = 255) -> np.ndarray:
 
 
 @settings(max_examples=12, deadline=None)
-@given(st.floats(min_value=-2.5, max_value=2.5))
+@given(st.floats(min_value=-4.5, max_value=4.5))
 def test_skew_is_measured_within_a_tenth_of_a_degree(degrees):
     ink = image.ink_mask(turned(table_page(), degrees))
     assert image.skew_angle(ink) == pytest.approx(degrees, abs=0.1)

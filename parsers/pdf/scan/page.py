@@ -6,7 +6,7 @@ all the cells of the page, each read as its own block → cell text joined as fo
 → a PageTable in PDF points with the same geometry the text path gives (merged cells at the
 foot, cells a page break cut), each row's cell boxes and mean OCR confidence → the text
 outside the tables read in a second run, as body lines. A page read with little confidence
-is asked of Tesseract's OSD, and read again half turned when it is upside down.
+is asked of Tesseract's OSD, and read again turned when it is upside down or sideways.
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ CROP_PAD_MM = 0.8            # white kept around a cell's ink, then a border for
 BORDER = 12                  # pixels of white around each crop
 CUT_LINES = 1.6              # font sizes: a cell whose last line ends this near the table's bottom was cut
 RULE_GREY = 200              # a rule is looked for in all ink darker than this (faint rules too)
-DOUBTFUL = 70               # mean OCR confidence (%) below which a page may be upside down
-OSD_MIN = 1.5                # OSD confidence needed to turn a page upside down
+DOUBTFUL = 70                # mean OCR confidence (%) below which a page may be upside down or sideways
+OSD_MIN = 1.5                # OSD confidence needed to turn a page
 OSD_WINDOW = (0.4, 0.3)      # share of the page's width and height OSD looks at (the inkiest window)
 
 
@@ -54,15 +54,18 @@ class ScanPage:
 def read_scan(rgb: np.ndarray, number: int, dpi: int) -> ScanPage:
     """Given a scanned page (RGB pixels) and its resolution, return what OCR reads of it.
 
-    A page read with little confidence may be upside down (a page put on the glass the
-    wrong way, or a sideways page turned the wrong quarter): Tesseract's OSD is asked, and
-    when it says so the page is read again turned half round; the better reading is kept.
+    A page read with little confidence may be upside down or sideways (a page put on the
+    glass the wrong way, a sideways page turned the wrong quarter): Tesseract's OSD is asked,
+    and when it says so the page is read again turned as it says; the better reading is kept.
     """
     page = image_.clean_page(rgb, dpi)
     read = read_upright(page, number)
-    if read.confidence is None or read.confidence >= DOUBTFUL or not upside_down(page):
+    if read.confidence is None or read.confidence >= DOUBTFUL:
         return read
-    again = read_upright(half_turned(page), number)
+    quarters = osd_quarters(page)
+    if not quarters:
+        return read
+    again = read_upright(turned(page, quarters), number)
     return again if (again.confidence or 0.0) > read.confidence else read
 
 
@@ -102,8 +105,8 @@ def read_cells(crops: list[np.ndarray], dpi: int) -> list[list[tesseract.Word]]:
     return words
 
 
-def upside_down(page: image_.Cleaned) -> bool:
-    """Say whether Tesseract's OSD reads the page upside down.
+def osd_quarters(page: image_.Cleaned) -> int:
+    """Given a cleaned page, return the quarter turns (anticlockwise) Tesseract's OSD says make it upright.
 
     OSD looks at the inkiest part of the page at half resolution: enough letters to tell, in
     a fraction of the time the whole page takes.
@@ -112,14 +115,14 @@ def upside_down(page: image_.Cleaned) -> bool:
 
     window = page.grey[inkiest_window(page.ink, OSD_WINDOW)]
     small = cv2.resize(window, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    turn, confidence = tesseract.orientation(small, page.dpi // 2)
-    return turn == 180 and confidence >= OSD_MIN
+    clockwise, confidence = tesseract.orientation(small, page.dpi // 2)
+    return (4 - clockwise // 90) % 4 if confidence >= OSD_MIN else 0
 
 
-def half_turned(page: image_.Cleaned) -> image_.Cleaned:
-    """Given a cleaned page, return it turned half round."""
-    return image_.Cleaned(np.ascontiguousarray(page.grey[::-1, ::-1]), np.ascontiguousarray(page.ink[::-1, ::-1]),
-                          page.dpi, page.angle, (page.turns + 2) % 4)
+def turned(page: image_.Cleaned, quarters: int) -> image_.Cleaned:
+    """Given a cleaned page, return it turned by quarter turns anticlockwise."""
+    return image_.Cleaned(image_.turn(page.grey, quarters), image_.turn(page.ink, quarters), page.dpi, page.angle,
+                          (page.turns + quarters) % 4)
 
 
 def inkiest_window(ink: np.ndarray, share: tuple[float, float]) -> tuple[slice, slice]:

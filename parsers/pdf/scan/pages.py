@@ -22,6 +22,7 @@ import numpy as np
 from parsers.headers import header_field, header_map, synonyms
 from parsers.pdf.content import PageContent, PageTable
 from parsers.pdf.scan.page import ScanPage, read_scan
+from parsers.pdf.scan.tesseract import TesseractFailed
 from parsers.textutil.clean import fold, one_line
 
 DPI = 300                    # pages are read at this resolution (a coarser scan is enlarged to it)
@@ -91,7 +92,10 @@ def read_scans(path: Path, numbers: list[int]) -> dict[int, ScanPage]:
 def _collect(pending: dict[Future, int], found: dict[int, ScanPage], done) -> None:
     for future in done:
         number = pending.pop(future)
-        found[number] = future.result()
+        try:
+            found[number] = future.result()
+        except TesseractFailed as exc:
+            raise TesseractFailed(f"page {number}: {exc}") from None
 
 
 # --- carrying a table over pages -----------------------------------------------------------------
