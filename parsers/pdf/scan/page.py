@@ -74,11 +74,10 @@ def read_upright(page: image_.Cleaned, number: int) -> ScanPage:
     tables, rules = find_tables(page.ink | (page.grey < RULE_GREY), page.dpi)   # faint rules count too
     scale = 72.0 / page.dpi
     source = image_.ink_only(page)
-    crops = [cell_crops(page, source, rules, t) for t in tables]
-    flat = [c for table in crops for c in table if c is not None]
-    words = read_cells([c[0] for c in flat], page.dpi)
-    at = iter(range(len(flat)))
-    read = [[(words[next(at)], c[1]) if c is not None else ([], (0, 0)) for c in table] for table in crops]
+    covered = _dilated(rules)
+    crops = [cell_crops(page, source, covered, t) for t in tables]
+    words = iter(read_cells([c[0] for table in crops for c in table if c is not None], page.dpi))
+    read = [[(next(words), c[1]) if c is not None else ([], (0, 0)) for c in table] for table in crops]
     lines, outside = outside_lines(page, source, rules, tables, scale)
     found = [ocr_table(t, cells, number, scale) for t, cells in zip(tables, read, strict=True)]
     for t in found:
@@ -138,11 +137,18 @@ def inkiest_window(ink: np.ndarray, share: tuple[float, float]) -> tuple[slice, 
     return slice(y * step, y * step + h), slice(x * step, x * step + w)
 
 
-def cell_crops(page: image_.Cleaned, source: np.ndarray, rules: np.ndarray, table: TableRules):
-    """Given a table, return per cell (its image for Tesseract, the image's top-left on the page) or None when empty."""
+def _dilated(rules: np.ndarray) -> np.ndarray:
+    """Given the rules' mask, return it with the rules' soft edges (two pixels either side)."""
     import cv2
 
-    covered = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+
+
+def cell_crops(page: image_.Cleaned, source: np.ndarray, covered: np.ndarray, table: TableRules):
+    """Given a table (and where the rules lie), return per cell (its image for Tesseract, its top-left) or None.
+
+    Each crop holds the cell's print (`source`: the page with only its ink) without the rules.
+    """
     pad = int(CROP_PAD_MM * page.dpi / 25.4)
     out = []
     for x0, top, x1, bottom in table.cells:
