@@ -78,7 +78,7 @@ def test_every_row_says_it_was_read_by_ocr_and_how_well():
         assert len(notes) == 1, t.warnings
         assert 50 <= int(notes[0].split("confidence ")[1].split("%")[0]) <= 100
     warnings = result.document.warnings
-    assert any(w.startswith("pages 1, 2, 3, 4 read by OCR (mean confidence") for w in warnings)
+    assert any(w.startswith("pages 1, 2, 3, 4 read by OCR (no text layer; mean confidence") for w in warnings)
     assert any("page 4 180°" in w for w in warnings), warnings
 
 

@@ -19,7 +19,8 @@ from parsers.pdf.scan.rules import cell_boxes, ruling_lines
 from parsers.pdf.scan.tesseract import LANG, TesseractFailed
 from parsers.pdf.scan.tesseract import available as _tesseract_available
 
-__all__ = ["cell_boxes", "ocr_available", "read_scanned", "read_scanned_page", "ruling_lines"]
+__all__ = ["cell_boxes", "ocr_available", "read_scanned", "ruling_lines"]
+NO_TEXT_LAYER = "no text layer"
 
 
 @cache
@@ -45,8 +46,11 @@ def _require(path: Path, page: int | None = None) -> None:
     raise NoTextLayer(path, f"no text layer: OCR needed, and {missing} is not installed", page=page)
 
 
-def read_scanned(path: Path, pages: list[PageContent]) -> list[str]:
-    """Given a PDF and all its pages in order, read the scanned ones by OCR in place; return the document's warnings."""
+def read_scanned(path: Path, pages: list[PageContent], why: str = NO_TEXT_LAYER) -> list[str]:
+    """Given a PDF and all its pages in order, read the scanned ones by OCR in place; return the document's warnings.
+
+    `why`: what the pages lack (no text layer, or one of unreadable glyphs), said in the warning.
+    """
     from parsers.pdf.scan.pages import carry_over, read_scans
 
     scanned = [p for p in pages if p.scanned]
@@ -56,44 +60,25 @@ def read_scanned(path: Path, pages: list[PageContent]) -> list[str]:
     try:
         found = read_scans(path, [p.number for p in scanned])
     except TesseractFailed as exc:
-        raise NoTextLayer(path, f"no text layer, and OCR failed: {exc}") from None
+        raise NoTextLayer(path, f"{why}, and OCR failed: {exc}") from None
     for content in scanned:
         read = found[content.number].content
         content.tables, content.lines = read.tables, read.lines
     carry_over(pages)
-    return document_warnings([found[p.number] for p in scanned])
+    return document_warnings([found[p.number] for p in scanned], why)
 
 
-def document_warnings(read) -> list[str]:
-    """Given the scanned pages as read, return what the document says of them: read by OCR, how well, turned."""
+def document_warnings(read, why: str = NO_TEXT_LAYER) -> list[str]:
+    """Given the scanned pages as read, return what the document says of them: read by OCR, why, how well, turned."""
     numbers = [s.content.number for s in read]
     words = [s.confidence for s in read if s.confidence is not None]
-    mean = f" (mean confidence {sum(words) / len(words):.0f}%)" if words else ""
-    out = [f"{_page_list(numbers)} read by OCR{mean}: check the text"]
+    mean = f"; mean confidence {sum(words) / len(words):.0f}%" if words else ""
+    out = [f"{_page_list(numbers)} read by OCR ({why}{mean}): check the text"]
     turned = [f"page {s.content.number} {90 * s.turns}°" for s in read if s.turns]
     if turned:
         out.append(f"scanned pages turned to read them: {', '.join(turned)}")
-    empty = [s.content.number for s in read if s.confidence is None]
-    if empty:
-        out.append(f"{_page_list(empty)} scanned, and OCR found no text on them")
     return out
 
 
 def _page_list(numbers: list[int]) -> str:
     return f"page {numbers[0]}" if len(numbers) == 1 else f"pages {', '.join(map(str, numbers))}"
-
-
-def read_scanned_page(path: Path, page, number: int) -> PageContent:
-    """Given a scanned pdfplumber page, return its PageContent (tables and body lines) read by OCR."""
-    import numpy as np
-
-    from parsers.pdf.scan.page import read_scan
-    from parsers.pdf.scan.pages import page_dpi
-
-    _require(path, number)
-    dpi = page_dpi(float(page.width), float(page.height))
-    pixels = np.asarray(page.to_image(resolution=dpi).original.convert("RGB"))
-    try:
-        return read_scan(pixels, number, dpi).content
-    except TesseractFailed as exc:
-        raise NoTextLayer(path, f"no text layer, and OCR failed: {exc}", page=number) from None

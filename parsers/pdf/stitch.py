@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex as re
 
 from parsers.grid import GridRow
-from parsers.headers import header_map
+from parsers.headers import find_columns, header_map
 from parsers.pdf import cells as cells_
 from parsers.pdf.content import PageTable
 from parsers.textutil.clean import fold, one_line
@@ -50,11 +50,8 @@ def _key(cells: list[str | None]) -> tuple[str, ...]:
 
 def find_header(rows) -> tuple[int, dict[int, str] | None]:
     """Given rows (cell lists or GridRows), return (index, {column: field}) of the header row."""
-    for i, row in enumerate(rows[:8]):
-        columns = header_map(row.cells if isinstance(row, GridRow) else row)
-        if columns:
-            return i, columns
-    return -1, None
+    found = find_columns([row.cells if isinstance(row, GridRow) else row for row in rows], search=8)
+    return (found[0], found[1].fields) if found else (-1, None)
 
 
 def group_rows(group: list[PageTable]) -> list[GridRow]:
@@ -75,10 +72,10 @@ def group_rows(group: list[PageTable]) -> list[GridRow]:
                 _join_fragment(rows, body.pop(0)[0])
             elif body and rows:
                 body[0] = (_merge_from_above(rows, body[0][0], group[k - 1]), body[0][1])
-        first = len(table.rows) - len(body)          # rows are only ever dropped from the top
+        dropped = len(table.rows) - len(body)        # rows are only ever dropped from the top
         for i, (cells, span) in enumerate(body):
             rows.append(GridRow(list(cells), len(rows) + 1, table.page, after_page_break=k > 0 and i == 0,
-                                spans=dict(span), **_provenance(table, first + i)))
+                                spans=dict(span), **_provenance(table, dropped + i)))
     return rows
 
 

@@ -28,6 +28,7 @@ SHORT = 4                    # a cell read as this many characters or fewer is r
 NUMERAL_PSM, NUMERAL_LANG = "7", "eng"
 NUMERAL_CONFIG = ("-c", "tessedit_char_whitelist=0123456789IVX.)")
 NUMERAL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5})(?:[.)]|(?:\.\d{1,2})+\.?)?$")
+NUMERAL_SURE = 50            # mean confidence (%) the numeral reading needs to win ("STT" held to numerals reads "I" at 0)
 PAGE_PSM = "3"               # the text outside the tables: the page's own layout
 MIN_INK_MM2 = 0.4            # a cell with less ink than this (mm²) is empty
 LETTER_MM2 = 0.3             # a blob of ink this big (mm²) is print (a letter); smaller ones only near print
@@ -93,13 +94,14 @@ def read_cells(crops: list[np.ndarray], dpi: int) -> list[list[tesseract.Word]]:
 
     The Vietnamese model reads a lone "II" as "H" or a "3" as "Ẳ"; a cell that reads
     this short is read again by the English model held to numerals (psm 7, one line),
-    whose reading wins when it is an STT ("3", "II", "1.2").
+    whose reading wins when it is an STT ("3", "II", "1.2") read with some confidence (a
+    header's "STT" held to those characters reads "I", with none).
     """
     words = tesseract.read_images(crops, CELL_PSM, dpi=dpi)
     short = [k for k, ws in enumerate(words) if len(" ".join(w.text for w in ws)) <= SHORT]
     again = tesseract.read_images([crops[k] for k in short], NUMERAL_PSM, NUMERAL_LANG, dpi, NUMERAL_CONFIG)
     for k, ws in zip(short, again, strict=True):
-        if NUMERAL.match(" ".join(w.text for w in ws)):
+        if NUMERAL.match(" ".join(w.text for w in ws)) and (mean_confidence(ws) or 0.0) >= NUMERAL_SURE:
             words[k] = ws
     return words
 
