@@ -142,3 +142,36 @@ def test_a_file_of_text_and_scanned_pages_reads_each_page_the_right_way(scanned_
         text = process_file(build.text_pages(pages), build.cache_dir())
         assert (result.document.issuer, result.document.plan_period) == (text.document.issuer,
                                                                          text.document.plan_period)
+
+
+# --- inside a batch worker's wall ---------------------------------------------------------------
+
+
+def walled(pages, limits):
+    """Return the result of reading a rendition of `pages` in a batch worker behind `limits`."""
+    from datetime import UTC, datetime
+
+    from pipeline.batch import workers
+    from pipeline.batch.runlog import Console
+
+    path = build.rendition("worn-200", pages)
+    item = workers.WorkItem(str(path), str(path.parent), path.name, None, None, True, datetime.now(UTC))
+    return workers.parse_all([item], 1, Console(enabled=False), limits=limits)[path.name]
+
+
+def test_a_scan_is_read_inside_the_memory_cap_a_worker_has_under_memorymax():
+    from pipeline.batch.wall import Limits
+
+    result = walled((12, 13), Limits(memory_mb=576))           # the cap fitted for 2 workers in MemoryMax=2G
+    assert result.outcome == "ok", result.error
+    rows = [r for r in result.tasks.to_pylist() if r["source_part"] == "appendix"]
+    assert [(r["area_code"], r["stt"]) for r in rows] == [(t.area_code, t.stt) for t in truth((12, 13))]
+
+
+def test_tesseract_s_cpu_counts_in_the_file_s_cpu_cap():
+    """The worker's own CPU stays under the cap; with its Tesseract runs counted, the file is over it."""
+    from pipeline.batch.wall import Limits
+
+    result = walled((12, 13), Limits(cpu_s=3))
+    assert result.outcome == "failed" and "Tesseract's runs counted" in result.error, result.error
+    assert result.cpu_s < 3

@@ -10,7 +10,7 @@ is asked of Tesseract's OSD, and read again turned when it is upside down or sid
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import regex as re
@@ -28,6 +28,8 @@ SHORT = 4                    # a cell read as this many characters or fewer is r
 NUMERAL_PSM, NUMERAL_LANG = "7", "eng"
 NUMERAL_CONFIG = ("-c", "tessedit_char_whitelist=0123456789IVX.)")
 NUMERAL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5})(?:[.)]|(?:\.\d{1,2})+\.?)?$")
+# "II" printed close reads as "H" to both models: a short cell of I-strokes with an H in it is a Roman STT
+STUCK_ROMAN = re.compile(r"^[Il|]*H[IlH|]*([.)]?)$")
 NUMERAL_SURE = 50            # mean confidence (%) the numeral reading needs to win ("STT" held to numerals reads "I" at 0)
 PAGE_PSM = "3"               # the text outside the tables: the page's own layout
 MIN_INK_MM2 = 0.4            # a cell with less ink than this (mm²) is empty
@@ -103,7 +105,18 @@ def read_cells(crops: list[np.ndarray], dpi: int) -> list[list[tesseract.Word]]:
     for k, ws in zip(short, again, strict=True):
         if NUMERAL.match(" ".join(w.text for w in ws)) and (mean_confidence(ws) or 0.0) >= NUMERAL_SURE:
             words[k] = ws
+        elif len(words[k]) == 1 and (roman := unstuck_roman(words[k][0].text)):
+            words[k] = [replace(words[k][0], text=roman)]
     return words
+
+
+def unstuck_roman(text: str) -> str | None:
+    """Given a short cell's text, return the Roman numeral it is with its "II" read as "H" ("HI" → "III"), else None."""
+    stuck = STUCK_ROMAN.match(text)
+    if not stuck:
+        return None
+    roman = re.sub(r"[l|]", "I", text[: len(text) - len(stuck[1])].replace("H", "II"))
+    return roman + stuck[1] if re.fullmatch(r"I{2,3}", roman) else None
 
 
 def osd_quarters(page: image_.Cleaned) -> int:

@@ -2,7 +2,9 @@
 
 read_scans: each page rendered at DPI (one at a time: PDFium is not thread-safe) and read
 by `page.read_scan` in a small pool of threads (the work is OpenCV and Tesseract child
-processes, both outside the GIL), at most `workers()` pages in memory at once →
+processes, both outside the GIL), at most `workers()` pages in memory at once, fewer when
+the file's memory cap (a batch worker's RLIMIT_AS) has no room for them: the Tesseract runs
+of the pages in flight are counted inside that cap, and their CPU inside its CPU cap →
 carry_over: a table first on its page that continues the last table of the page before
 (scanned or not) takes that table's column edges when its columns have the same widths
 (a scan sits a few millimetres off on each page) and, when its first row reads as that
@@ -14,7 +16,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import resource
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +27,15 @@ import numpy as np
 from parsers.headers import header_field, header_map, synonyms
 from parsers.pdf.content import PageContent, PageTable
 from parsers.pdf.scan.page import ScanPage, read_scan
-from parsers.pdf.scan.tesseract import TesseractFailed
+from parsers.pdf.scan.tesseract import CHILD_MEMORY_MB, TesseractFailed
 from parsers.textutil.clean import fold, one_line
 
 DPI = 300                    # pages are read at this resolution (a coarser scan is enlarged to it)
 MIN_DPI = 150
 MAX_PIXELS = 12_000_000      # a larger page (A3, a poster) is read at a lower resolution: memory stays modest
 MAX_WORKERS = 4
+PAGE_MB = 224                # address space a page in flight takes this process at DPI (measured ~210 MB)
+OCR_BASE_MB = 160            # … and reading pages side by side at all: a thread's malloc arena and stack, PDFium
 SAME_WIDTH = 0.025           # share of the table's width by which a column may differ and still be the same
 HEADER_LIKE = 0.8            # similarity of a row's text to the header above which it is that header
 CELL_LIKE = 0.75             # similarity of a header cell to a known column name above which it is that name
@@ -43,6 +50,61 @@ def workers() -> int:
     except AttributeError:                      # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(MAX_WORKERS, cores))
+
+
+def pages_at_once(headroom_mb: float | None) -> int:
+    """Given the address space (MiB) the file may still take (None: no cap), return how many pages to read at once.
+
+    A page in flight costs this process PAGE_MB and its Tesseract run CHILD_MEMORY_MB, both
+    out of the same cap; at least one page is always read (a cap too small for it refuses the file).
+    """
+    if headroom_mb is None:
+        return workers()
+    fit = int((headroom_mb - OCR_BASE_MB) // (PAGE_MB + CHILD_MEMORY_MB))
+    return max(1, min(workers(), fit))
+
+
+@contextmanager
+def within_the_file_cap() -> Iterator[int]:
+    """Hold this process to its memory cap less what the Tesseract runs may take; yield how many pages to read at once.
+
+    A batch worker reads a file under a soft RLIMIT_AS (`pipeline.batch.wall`); the runs are
+    child processes, which the limit does not see, so their CHILD_MEMORY_MB each is taken out
+    of it while the pages are read, and put back after.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    size = _vm_size()
+    if soft == resource.RLIM_INFINITY or size is None:
+        yield workers()
+        return
+    at_once = pages_at_once((soft - size) / 2**20)
+    resource.setrlimit(resource.RLIMIT_AS, (max(size, soft - at_once * CHILD_MEMORY_MB * 2**20), hard))
+    try:
+        yield at_once
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _vm_size() -> int | None:
+    """Return this process's address space in bytes (None where /proc is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next((int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:")), None)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cpu_spent(children_before: float) -> tuple[float, float]:
+    """Given the CPU seconds this process's children had used, return (CPU used counting the children since, cap)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - children_before
+    soft = resource.getrlimit(resource.RLIMIT_CPU)[0]
+    return used, float("inf") if soft == resource.RLIM_INFINITY else float(soft)
+
+
+def _children_cpu() -> float:
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
 
 
 def page_dpi(width: float, height: float) -> int:
@@ -68,34 +130,66 @@ def read_scans(path: Path, numbers: list[int]) -> dict[int, ScanPage]:
     import pypdfium2 as pdfium
 
     found: dict[int, ScanPage] = {}
+    children = _children_cpu()
     pdf = pdfium.PdfDocument(str(path))
     try:
-        with ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="cchc-ocr") as pool:
-            pending: dict[Future, int] = {}
-            try:
+        with within_the_file_cap() as at_once:
+            if at_once == 1:                 # one at a time: in this thread (a pool thread costs its arena)
                 for number in numbers:
-                    while len(pending) >= workers():
-                        _collect(pending, found, wait(pending, return_when=FIRST_COMPLETED).done)
                     pixels, dpi = render(pdf, number)
-                    pending[pool.submit(read_scan, pixels, number, dpi)] = number
+                    future = _done(read_scan, pixels, number, dpi)
                     del pixels
-                _collect(pending, found, wait(pending).done)
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
+                    _collect({future: number}, found, [future], children)
+            else:
+                read_side_by_side(pdf, numbers, at_once, found, children)
     finally:
         pdf.close()
     return found
 
 
-def _collect(pending: dict[Future, int], found: dict[int, ScanPage], done) -> None:
+def read_side_by_side(pdf, numbers: list[int], at_once: int, found: dict[int, ScanPage], children: float) -> None:
+    """Read the pages in a pool of `at_once` threads, rendering each only when a thread is free for it."""
+    with ThreadPoolExecutor(at_once, thread_name_prefix="cchc-ocr") as pool:
+        pending: dict[Future, int] = {}
+        try:
+            for number in numbers:
+                while len(pending) >= at_once:
+                    _collect(pending, found, wait(pending, return_when=FIRST_COMPLETED).done, children)
+                pixels, dpi = render(pdf, number)
+                pending[pool.submit(read_scan, pixels, number, dpi)] = number
+                del pixels
+            _collect(pending, found, wait(pending).done, children)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+
+def _done(fn, *args) -> Future:
+    """Return a finished future of fn(*args): a page read in this thread is collected as a pool's are."""
+    future: Future = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
+
+
+def _collect(pending: dict[Future, int], found: dict[int, ScanPage], done, children: float) -> None:
+    """Move the finished pages from pending into found; raise what a page raised, naming it, or when CPU ran out."""
     for future in done:
         number = pending.pop(future)
         try:
             found[number] = future.result()
         except TesseractFailed as exc:
             raise TesseractFailed(f"page {number}: {exc}") from None
+        except Exception as exc:            # OpenCV's "Insufficient memory" is the file's cap, as numpy's is
+            if "memory" in str(exc).lower() and type(exc).__name__ == "error":
+                raise MemoryError(f"page {number}: {exc}") from None
+            raise
+    used, cap = cpu_spent(children)
+    if used >= cap:
+        raise TesseractFailed(f"the file's CPU time ran out, Tesseract's runs counted ({used:.0f} s)")
 
 
 # --- carrying a table over pages -----------------------------------------------------------------

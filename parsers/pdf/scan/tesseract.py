@@ -3,7 +3,9 @@
 Each run is a child process that cannot outlive the run: it has a timeout, it is killed
 when the call is left by an error, and it is started under `setpriv --pdeathsig KILL`
 (util-linux) so that a parent killed outright (a worker over its memory cap, `kill -9`)
-takes it along. OpenMP is held to one thread per run: pages run side by side instead.
+takes it along. It is held by `prlimit` to CHILD_MEMORY_MB of address space and to its
+timeout in CPU seconds, so that the reader can count it inside the file's own caps
+(`pages.within_the_file_cap`). OpenMP is held to one thread per run: pages run side by side instead.
 Several images (a page's cells) go to one run as a list file, each read as its own page,
 so the Vietnamese model loads once per page, not once per cell.
 """
@@ -13,6 +15,7 @@ import csv
 import io
 import os
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +27,7 @@ import numpy as np
 
 LANG = "vie"
 TIMEOUT = 120                # seconds for one run (a page's cells, or one page's body)
+CHILD_MEMORY_MB = 192        # address space one run may take (a whole 300 dpi page reads in 128 MB)
 MIN_CONFIDENCE = 0           # Tesseract gives -1 to its non-words; real words can score 0
 # tessedit_do_invert=0: no second reading of each line as white-on-black (Tesseract 5 does
 # it for every doubtful line, which doubles the time and never helps on paper scans).
@@ -62,18 +66,29 @@ def available(lang: str = LANG) -> bool:
     return lang in out.stdout.split()
 
 
-def _command(args: list[str]) -> list[str]:
-    """Return the command line that runs tesseract with `args`, dying with its parent where the system allows."""
-    setpriv = shutil.which("setpriv")
+def _command(args: list[str], timeout: float = TIMEOUT) -> list[str]:
+    """Return the command line that runs tesseract with `args`, dying with its parent and held to its caps.
+
+    Where util-linux is missing the run still has its timeout, but neither tie nor caps.
+    """
+    setpriv, prlimit = shutil.which("setpriv"), shutil.which("prlimit")
     exe = shutil.which("tesseract") or "tesseract"
-    return ([setpriv, "--pdeathsig", "KILL"] if setpriv else []) + [exe, *args]
+    memory, cpu = _capped(resource.RLIMIT_AS, CHILD_MEMORY_MB * 2**20), _capped(resource.RLIMIT_CPU, int(timeout) + 1)
+    caps = [prlimit, f"--as={memory}", f"--cpu={cpu}", "--"] if prlimit else []
+    return ([setpriv, "--pdeathsig", "KILL"] if setpriv else []) + caps + [exe, *args]
+
+
+def _capped(which: int, wanted: int) -> int:
+    """Return `wanted`, or the hard limit this process has when it is lower (a child may not be given more)."""
+    hard = resource.getrlimit(which)[1]
+    return wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
 
 
 def run(args: list[str], timeout: float = TIMEOUT) -> str:
     """Given tesseract's arguments, return its standard output; raise TesseractFailed on any failure."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        child = subprocess.Popen(_command(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        child = subprocess.Popen(_command(args, timeout), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                  text=True)
     except OSError as exc:
         raise TesseractFailed(f"tesseract could not start ({exc.strerror or exc})") from None
