@@ -1,11 +1,26 @@
-"""Scanned tables carried over pages: columns lined up, a misread header mended, so they stitch as a text layer's do."""
+"""Scanned tables carried over pages (columns lined up, a misread header mended) and pages read within the file's caps."""
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import pytest
 
 from parsers.pdf.content import PageContent, PageTable
-from parsers.pdf.scan.pages import carry_over, page_dpi, repair_header, same_columns, workers
+from parsers.pdf.scan.pages import (
+    OCR_BASE_MB,
+    PAGE_MB,
+    carry_over,
+    page_dpi,
+    pages_at_once,
+    repair_header,
+    same_columns,
+    workers,
+)
+from parsers.pdf.scan.tesseract import CHILD_MEMORY_MB
 from parsers.pdf.stitch import group_rows, stitch_tables
+from tests.conftest import ROOT
 
 HEADER = ["STT", "Nhiệm vụ", "Sản phẩm", "Thời gian hoàn thành", "Chủ trì thực hiện"]
 XS = [60.0, 100.0, 300.0, 450.0, 600.0, 760.0]
@@ -92,3 +107,34 @@ def test_resolution_and_workers():
     assert page_dpi(842, 595) == 300                         # A4
     assert 150 <= page_dpi(2384, 1684) < 300                 # A1: read coarser, memory stays modest
     assert 1 <= workers() <= 4
+
+
+@pytest.mark.parametrize(("headroom", "expected"), [
+    (None, "all"),                            # no cap: as many as the cores
+    (100_000, "all"),
+    (OCR_BASE_MB + 2 * (PAGE_MB + CHILD_MEMORY_MB), 2),
+    (OCR_BASE_MB + 2 * (PAGE_MB + CHILD_MEMORY_MB) - 1, 1),
+    (100, 1),                                 # too little for one: one all the same (the cap refuses the file)
+])
+def test_pages_at_once_fit_the_file_s_memory_cap(headroom, expected, monkeypatch):
+    monkeypatch.setenv("CCHC_OCR_WORKERS", "4")
+    assert pages_at_once(headroom) == (4 if expected == "all" else expected)
+
+
+def test_the_tesseract_runs_are_taken_out_of_the_cap_while_pages_are_read():
+    """In a process of its own (it sets its RLIMIT_AS, as a batch worker's wall does)."""
+    code = (
+        "import resource\n"
+        "from parsers.pdf.scan import pages\n"
+        "size = pages._vm_size()\n"
+        "cap = size + 1024 * 2**20\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (cap, resource.RLIM_INFINITY))\n"
+        "with pages.within_the_file_cap() as at_once:\n"
+        "    held = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+        "print(at_once, (cap - held) // 2**20, resource.getrlimit(resource.RLIMIT_AS)[0] == cap)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "CCHC_OCR_WORKERS": "4"})
+    at_once, taken, restored = out.stdout.split()
+    assert int(at_once) == pages_at_once(1024 - 1) and int(taken) == int(at_once) * CHILD_MEMORY_MB
+    assert restored == "True"

@@ -81,3 +81,15 @@ def test_a_failing_tesseract_says_why(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(tesseract.TesseractFailed, match="could not read input file"):
         tesseract.run(["page.png", "stdout"])
+
+
+@pytest.mark.skipif(not shutil.which("prlimit"), reason="prlimit (util-linux) is needed to cap the child")
+def test_a_run_is_held_to_its_memory_and_cpu_caps(tmp_path, monkeypatch):
+    script = tmp_path / "tesseract"
+    script.write_text("#!/bin/sh\ncat /proc/self/limits\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    limits = {line[:26].strip(): line[26:].split()[0] for line in tesseract.run(["page.png", "stdout"],
+                                                                                timeout=7).splitlines()[1:]}
+    assert limits["Max address space"] == str(tesseract.CHILD_MEMORY_MB * 2**20)
+    assert limits["Max cpu time"] == "8"
