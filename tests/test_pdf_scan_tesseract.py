@@ -11,12 +11,13 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from parsers.pdf.scan import tesseract
 from tests.conftest import ROOT
+from tests.test_doc_child import alive
+from tests.test_doc_child import wait_until as wait_for
 
 
 @pytest.fixture
@@ -28,24 +29,6 @@ def sleeping_tesseract(tmp_path, monkeypatch):
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{script.parent}{os.pathsep}{os.environ['PATH']}")
     return tmp_path / "pid"
-
-
-def alive(pid: int) -> bool:
-    """Say whether a process runs (a zombie waiting to be reaped has died)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")
-
-
-def wait_for(predicate, seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_a_run_past_its_timeout_is_killed(sleeping_tesseract):
