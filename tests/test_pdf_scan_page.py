@@ -33,8 +33,9 @@ def test_a_short_cell_is_read_again_as_a_numeral_and_the_surer_stt_wins(monkeypa
 
 
 @pytest.mark.parametrize(("text", "roman"), [
-    ("H", "II"), ("HI", "III"), ("IH", "III"), ("lH", "III"), ("H)", "II)"),
-    ("HH", None), ("HII", None), ("Hà", None), ("I", None), ("II", None), ("Hồ", None), ("", None),
+    ("H", "II"), ("HI", "III"), ("IH", "III"), ("lH", "III"), ("H)", "II)"), ("VH", "VII"), ("XH", "XII"),
+    ("HH", None), ("HII", None), ("HV", None), ("Hà", None), ("I", None), ("II", None), ("Hồ", None), ("", None),
+    ("VI", None), ("H.H", None),
 ])
 def test_unstuck_roman(text, roman):
     assert page_.unstuck_roman(text) == roman

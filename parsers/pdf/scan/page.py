@@ -29,7 +29,8 @@ NUMERAL_PSM, NUMERAL_LANG = "7", "eng"
 NUMERAL_CONFIG = ("-c", "tessedit_char_whitelist=0123456789IVX.)")
 NUMERAL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5})(?:[.)]|(?:\.\d{1,2})+\.?)?$")
 # "II" printed close reads as "H" to both models: a short cell of I-strokes with an H in it is a Roman STT
-STUCK_ROMAN = re.compile(r"^[Il|]*H[IlH|]*([.)]?)$")
+STUCK_ROMAN = re.compile(r"^[IVXl|]*H[IVXlH|]*([.)]?)$")
+ROMAN = re.compile(r"^(?=.)X{0,3}(?:IX|IV|V?I{0,3})$")
 NUMERAL_SURE = 50            # mean confidence (%) the numeral reading needs to win ("STT" held to numerals reads "I" at 0)
 PAGE_PSM = "3"               # the text outside the tables: the page's own layout
 MIN_INK_MM2 = 0.4            # a cell with less ink than this (mm²) is empty
@@ -111,12 +112,12 @@ def read_cells(crops: list[np.ndarray], dpi: int) -> list[list[tesseract.Word]]:
 
 
 def unstuck_roman(text: str) -> str | None:
-    """Given a short cell's text, return the Roman numeral it is with its "II" read as "H" ("HI" → "III"), else None."""
+    """Given a short cell's text, return the Roman numeral it is with its "II" read as "H" ("HI" → "III", "VH" → "VII")."""
     stuck = STUCK_ROMAN.match(text)
     if not stuck:
         return None
     roman = re.sub(r"[l|]", "I", text[: len(text) - len(stuck[1])].replace("H", "II"))
-    return roman + stuck[1] if re.fullmatch(r"I{2,3}", roman) else None
+    return roman + stuck[1] if ROMAN.match(roman) else None
 
 
 def osd_quarters(page: image_.Cleaned) -> int:
