@@ -61,7 +61,9 @@ def repair(text: str) -> str:
     for token in nfc("".join(SPACING_MARKS.get(ch, ch) for ch in text)).split():
         marks = next((i for i, ch in enumerate(token) if not unicodedata.combining(ch)), len(token))
         if tokens and marks:                                   # a word cut before its mark: "nhiê ̣m" → "nhiệm"
-            tokens[-1] = _glue_marks(tokens[-1], token[:marks]) + _number(_foreign_letters(token[marks:]))
+            # marks its syllable cannot carry ("Đ" + grave) are dropped, as on any letter
+            glued = _foreign_letters(_glue_marks(tokens[-1], token[:marks]))
+            tokens[-1] = glued + _number(_foreign_letters(token[marks:]))
             continue
         tokens.append(_number(_foreign_letters(token)))
     return nfc(" ".join(tokens))
