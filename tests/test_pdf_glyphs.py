@@ -16,6 +16,7 @@ from parsers.pdf.content import PageContent
 from parsers.pdf.document import READERS
 from parsers.pdf.glyphs import REASON, unreadable_glyph, unreadable_text
 from parsers.pdf.ocr import ocr_available
+from parsers.pdf.scan.page import ScanPage
 from parsers.registry import parse_file
 from tests.conftest import FIXTURES
 
@@ -39,11 +40,12 @@ def test_an_unreadable_text_layer_has_its_own_reason(name, reader, monkeypatch):
 def test_it_goes_to_ocr_and_is_never_read_as_text(name, reader, monkeypatch):
     read = []
 
-    def fake_ocr(path, page, number):
+    def fake_ocr(pixels, number, dpi):
         read.append(number)
-        return PageContent(number, [], [])
+        return ScanPage(PageContent(number, [], []), None, 0.0, 0)
 
-    monkeypatch.setattr("parsers.pdf.ocr.read_scanned_page", fake_ocr)
+    monkeypatch.setattr("parsers.pdf.ocr.ocr_available", lambda: True)
+    monkeypatch.setattr("parsers.pdf.scan.pages.read_scan", fake_ocr)
     parsed = parse_pdf(PDF / f"{name}.pdf", ocr=True, reader=reader)
     assert read == [1] and parsed.grids == [] and parsed.body == []
     assert parsed.warnings == [f"page 1 read by OCR ({REASON}): check the text"]

@@ -206,13 +206,9 @@ def read_scanned_pages(path: Path, pdf, pages: list[PageContent], ocr: bool | No
     numbers = _page_list([p.number for p in scanned])
     why = REASON if all(p.unreadable for p in scanned) else "no text layer"
     if ocr_wanted(ocr):
-        from parsers.pdf.ocr import read_scanned_page
+        from parsers.pdf.ocr import read_scanned
 
-        with open_pdf(path) as images:        # OCR renders pdfplumber's page, whichever reader read the text
-            for content in scanned:
-                found = read_scanned_page(path, images.pages[content.number - 1], content.number)
-                content.tables, content.lines = found.tables, found.lines
-        return [f"{numbers} read by OCR ({why}): check the text"]
+        return read_scanned(path, pages, why)
     if not any(p.tables for p in pages):
         raise NoTextLayer(path, f"{why}: OCR needed ({numbers} {'unreadable' if why == REASON else 'scanned'})")
     return [f"{numbers} not read: {why} (OCR needed)"]
