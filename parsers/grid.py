@@ -27,6 +27,8 @@ class GridRow:
     # the first column, the columns it also covers hold "".
     spans: dict[int, int] = field(default_factory=dict)
     table_index: int | None = None     # the source table, when one grid stitches several (DOCX)
+    # each cell's box on its page (x0, top, x1, bottom in PDF points), when the parser knows it (OCR)
+    boxes: list[tuple[float, float, float, float] | None] | None = None
 
 
 @dataclass

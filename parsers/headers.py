@@ -27,9 +27,16 @@ _NUMBERING = re.compile(r"^\(?\d+\)?\s*[-.)]\s*")   # "1- Mục tiêu", "(2) Nhi
 _PUNCT = re.compile(r"[^\p{L}\p{N}/ ]+")
 _APPENDIX = re.compile(r"^phu luc\b")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")      # "(1) (2) (3)": the row that numbers the columns
+_NOT_LETTER = re.compile(r"[^\p{L}]+")
+MAX_KEY = 60                  # characters: a longer header key is a sentence, not a column name
 HEADER_SEARCH_ROWS = 5        # a task table's header sits in its first rows
 MIN_SYNONYM_SHARE = 0.5       # a two-column header's cells are mostly their synonym ("Người thực hiện")
 SAMPLE_ROWS = 40              # rows below the header read to infer an unknown column's role
+
+
+def _letters(text: str) -> int:
+    """Return how many letters the text holds (a lower bound on its key's length, counted without folding)."""
+    return len(_NOT_LETTER.sub("", text))
 
 
 @cache
@@ -48,10 +55,10 @@ def _key(text: str) -> str:
 
 def header_field(text: str | None) -> str | None:
     """Given a header cell ("CƠ QUAN CHỦ TRÌ", "1- Mục tiêu/Chỉ tiêu"), return its field or None."""
-    if not text:
-        return None
+    if not text or _letters(text) > MAX_KEY:
+        return None                      # cheap: every letter stays in the key, so the key is too long
     key = _key(text)
-    if not key or len(key) > 60:           # a header cell is short; a sentence is a task
+    if not key or len(key) > MAX_KEY:      # a header cell is short; a sentence is a task
         return None
     words = f" {key} "
     # The head noun comes first: "Kinh phí (Đơn vị tính: đồng)" is a budget column, not a
@@ -84,6 +91,8 @@ def header_map(cells: list[str | None]) -> dict[int, str] | None:
     Three named columns at least: a row of two short cells inside a table is too weak a sign
     that the header repeats (see `find_columns` for the table decision, which reads the cells).
     """
+    if sum(1 for cell in cells if cell) < 3:
+        return None                      # cheap: three named columns need three cells with text
     found = _named_fields(cells)
     if len(found) >= 3 and _is_task_table(set(found.values()), len(found)):
         return found

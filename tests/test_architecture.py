@@ -19,6 +19,7 @@ FLOORS = (
     ("schemas", 0),
     ("parsers.textutil", 0),
     ("parsers", 1),
+    ("parsers.pdf.scan", 1),          # scanned pages: image → the same page types as the text layer
     ("pipeline.rows", 2),
     ("pipeline.fields", 3),
     ("pipeline.database", 4),

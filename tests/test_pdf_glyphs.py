@@ -13,8 +13,10 @@ import pytest
 from parsers.errors import NoTextLayer
 from parsers.pdf import parse_pdf
 from parsers.pdf.content import PageContent
+from parsers.pdf.document import READERS
 from parsers.pdf.glyphs import REASON, unreadable_glyph, unreadable_text
 from parsers.pdf.ocr import ocr_available
+from parsers.pdf.scan.page import ScanPage
 from parsers.registry import parse_file
 from tests.conftest import FIXTURES
 
@@ -22,24 +24,29 @@ PDF = FIXTURES / "pdf"
 UNREADABLE = ["000-unmapped", "000-private-use"]
 
 
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("name", UNREADABLE)
-def test_an_unreadable_text_layer_has_its_own_reason(name):
+def test_an_unreadable_text_layer_has_its_own_reason(name, reader, monkeypatch):
+    if reader == "pdfium":                   # told by the fast reader itself, not handed to the reference
+        monkeypatch.setattr("pdfplumber.open", lambda *a, **k: pytest.fail("the reference reader was opened"))
     with pytest.raises(NoTextLayer) as caught:
-        parse_pdf(PDF / f"{name}.pdf", ocr=False)
+        parse_pdf(PDF / f"{name}.pdf", ocr=False, reader=reader)
     message = str(caught.value)
     assert f"{REASON}: OCR needed" in message and name in message and "\n" not in message
 
 
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("name", UNREADABLE)
-def test_it_goes_to_ocr_and_is_never_read_as_text(name, monkeypatch):
+def test_it_goes_to_ocr_and_is_never_read_as_text(name, reader, monkeypatch):
     read = []
 
-    def fake_ocr(path, page, number):
+    def fake_ocr(pixels, number, dpi):
         read.append(number)
-        return PageContent(number, [], [])
+        return ScanPage(PageContent(number, [], []), None, 0.0, 0)
 
-    monkeypatch.setattr("parsers.pdf.ocr.read_scanned_page", fake_ocr)
-    parsed = parse_pdf(PDF / f"{name}.pdf", ocr=True)
+    monkeypatch.setattr("parsers.pdf.ocr.ocr_available", lambda: True)
+    monkeypatch.setattr("parsers.pdf.scan.pages.read_scan", fake_ocr)
+    parsed = parse_pdf(PDF / f"{name}.pdf", ocr=True, reader=reader)
     assert read == [1] and parsed.grids == [] and parsed.body == []
     assert parsed.warnings == [f"page 1 read by OCR ({REASON}): check the text"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import itemgetter
 
 from parsers.textutil.clean import nfc
 
@@ -20,6 +21,8 @@ SPACE_GAP = 0.15             # a gap wider than this many font sizes between gly
 FIT_TOLERANCE = 0.6          # points: a word "would have fitted" only with this much room to spare
 SNAP = 1.0                   # points: cell edges closer than this are one edge
 BIG_GAP = 2.5                # font sizes: a gap this wide inside a body line separates two blocks
+_TOP_LEFT = itemgetter("top", "x0")
+_LEFT = itemgetter("x0")
 
 
 @dataclass
@@ -43,9 +46,10 @@ def glue_combining(chars: list[dict]) -> list[dict]:
     whose box can start left of its base, so sorting by x would move it.
     """
     out: list[dict] = []
+    combining = unicodedata.combining
     for ch in chars:
         text = ch["text"]
-        if out and text and all(unicodedata.combining(c) for c in text):
+        if out and text and combining(text[0]) and all(combining(c) for c in text):
             base = out[-1]
             out[-1] = {**base, "text": nfc(base["text"] + text)}
         else:
@@ -62,14 +66,17 @@ def chars_to_lines(chars: list[dict], split_gap: float | None = None) -> list[Li
     if not chars:
         return []
     rows: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if rows and ch["top"] - rows[-1][0]["top"] <= LINE_TOLERANCE * max(ch["size"], 1.0):
+    row_top = 0.0
+    for ch in sorted(chars, key=_TOP_LEFT):
+        size = ch["size"]
+        if rows and ch["top"] - row_top <= LINE_TOLERANCE * (size if size > 1.0 else 1.0):
             rows[-1].append(ch)
         else:
             rows.append([ch])
+            row_top = ch["top"]
     lines: list[Line] = []
     for row in rows:
-        row.sort(key=lambda c: c["x0"])
+        row.sort(key=_LEFT)
         for block in (_blocks(row, split_gap) if split_gap else [row]):
             line = _line(block)
             if line:
@@ -81,7 +88,8 @@ def _blocks(row: list[dict], gap: float) -> list[list[dict]]:
     """Cut a printed line where the gap after any glyph (a space glyph counts) is wider than `gap` sizes."""
     blocks = [[row[0]]]
     for prev, ch in zip(row, row[1:], strict=False):
-        if ch["text"].strip() and ch["x0"] - prev["x1"] > gap * max(ch["size"], 1.0):
+        size = ch["size"]
+        if ch["x0"] - prev["x1"] > gap * (size if size > 1.0 else 1.0) and ch["text"].strip():
             blocks.append([ch])
         else:
             blocks[-1].append(ch)
@@ -95,21 +103,24 @@ def _line(chars: list[dict]) -> Line | None:
     pending = False
     first_word_end = None
     for ch in chars:
-        if not ch["text"].strip():
+        text = ch["text"]
+        if not text.strip():
             pending = bool(inked)
             continue
-        if inked and (pending or ch["x0"] - inked[-1]["x1"] > SPACE_GAP * max(ch["size"], 1.0)):
-            parts.append(" ")
-            first_word_end = inked[-1]["x1"] if first_word_end is None else first_word_end
-        parts.append(ch["text"])
+        if inked:
+            size = ch["size"]
+            if pending or ch["x0"] - inked[-1]["x1"] > SPACE_GAP * (size if size > 1.0 else 1.0):
+                parts.append(" ")
+                first_word_end = inked[-1]["x1"] if first_word_end is None else first_word_end
+        parts.append(text)
         inked.append(ch)
         pending = False
     if not inked:
         return None
-    x0, x1 = inked[0]["x0"], max(c["x1"] for c in inked)
-    size = sorted(c["size"] for c in inked)[len(inked) // 2]
+    x0, x1 = inked[0]["x0"], max([c["x1"] for c in inked])
+    size = sorted([c["size"] for c in inked])[len(inked) // 2]
     first_word = (first_word_end if first_word_end is not None else x1) - x0
-    top, bottom = min(c["top"] for c in inked), max(c["bottom"] for c in inked)
+    top, bottom = min([c["top"] for c in inked]), max([c["bottom"] for c in inked])
     return Line(nfc("".join(parts)), x0, x1, top, bottom, size, first_word, pending)
 
 

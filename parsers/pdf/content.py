@@ -30,6 +30,9 @@ class PageTable:
     at_bottom: bool = True                   # nothing but page furniture below it
     kind: str = "ruled"                      # ruled | borderless | ocr
     spans: list[dict[int, int]] = field(default_factory=list)   # per row: column → columns one cell covers
+    # per row, when the reader knows them (OCR): each cell's box in points, and what to say about the row
+    row_boxes: list[list[tuple[float, float, float, float] | None]] = field(default_factory=list)
+    row_warnings: list[list[str]] = field(default_factory=list)
 
 
 @dataclass

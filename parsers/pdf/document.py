@@ -9,6 +9,11 @@ is a scanned page: read by OCR when Tesseract with Vietnamese is installed
 
 Text is read from the characters' positions, not from pdfminer's layout: a cell's lines
 are joined in reading order (`parsers.pdf.cells`), and everything is NFC.
+
+Two readers give the characters and ruling lines: PDFium (`pdfium_page.py`, the default,
+several times faster) and pdfplumber (the reference). CCHC_PDF_READER=pdfplumber or
+`parse_pdf(..., reader="pdfplumber")` picks the reference; a file PDFium cannot open or
+read is read by the reference, so a damaged file fails with the reference's words.
 """
 from __future__ import annotations
 
@@ -27,22 +32,49 @@ from parsers.pdf.page import read_page
 from parsers.pdf.stitch import find_header, group_rows, stitch_tables
 
 TAIL_BYTES = 4096            # a complete PDF ends with %%EOF within its last bytes
+READER_ENV = "CCHC_PDF_READER"
+READERS = ("pdfium", "pdfplumber")
+DEFAULT_READER = "pdfium"
 
 
-def parse_pdf(path: str | Path, ocr: bool | None = None) -> ParsedFile:
+class _ReaderFailed(Exception):
+    """PDFium could not open or read the file: the reference reader takes it over."""
+
+
+def parse_pdf(path: str | Path, ocr: bool | None = None, reader: str | None = None) -> ParsedFile:
     """Given a PDF plan, return its grids (tables stitched over pages), body lines and phụ lục title.
 
     `ocr`: None reads scanned pages by OCR when Tesseract with Vietnamese is installed
     (unless CCHC_OCR=0), False never, True always (an error when it is missing).
+    `reader`: "pdfium" or "pdfplumber"; None takes CCHC_PDF_READER, else pdfium.
     """
     path = Path(path)
     check_complete(path)
-    with open_pdf(path) as pdf:
+    chosen = pick_reader(reader)
+    if chosen == "pdfium":
+        try:
+            return _parse_with(path, ocr, "pdfium")
+        except _ReaderFailed:
+            pass
+    return _parse_with(path, ocr, "pdfplumber")
+
+
+def pick_reader(reader: str | None = None) -> str:
+    """Given the caller's choice (or None: CCHC_PDF_READER, else pdfium), return the reader's name."""
+    chosen = (reader or os.environ.get(READER_ENV, "").strip().lower() or DEFAULT_READER)
+    if chosen not in READERS:
+        raise ValueError(f"PDF reader {chosen!r}: choose one of {', '.join(READERS)} ({READER_ENV})")
+    return chosen
+
+
+def _parse_with(path: Path, ocr: bool | None, reader: str) -> ParsedFile:
+    with open_pdf(path, reader) as pdf:
         if not pdf.pages:
             raise Corrupt(path, "PDF has no pages")
         pages: list[PageContent] = []
+        fonts_checked: set = set()           # the caps' font streams, checked once per file
         for n, page in enumerate(pdf.pages, start=1):
-            pages.append(read_page_checked(path, page, n, _carried_table(pages)))
+            pages.append(read_page_checked(path, page, n, _carried_table(pages), reader, fonts_checked))
             page.close()                     # drop the page's parsed objects: memory stays flat
         warnings = read_scanned_pages(path, pdf, pages, ocr)
     groups = stitch_tables([t for p in pages for t in p.tables])
@@ -66,8 +98,12 @@ def check_complete(path: Path) -> None:
 
 
 @contextmanager
-def open_pdf(path: Path) -> Iterator:
-    """Open a PDF with pdfplumber; password and syntax errors become Encrypted and Corrupt."""
+def open_pdf(path: Path, reader: str = "pdfplumber") -> Iterator:
+    """Open a PDF with pdfplumber (password and syntax errors become Encrypted and Corrupt) or PDFium."""
+    if reader == "pdfium":
+        with _open_pdfium(path) as pdf:
+            yield pdf
+        return
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -79,6 +115,23 @@ def open_pdf(path: Path) -> Iterator:
         raise Corrupt(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from None
     try:
         yield pdf
+    finally:
+        pdf.close()
+
+
+@contextmanager
+def _open_pdfium(path: Path) -> Iterator:
+    """Open a PDF with PDFium; a failure to open it, or to read a page, hands the file to the reference."""
+    from parsers.pdf.pdfium_document import PdfiumDocument, PdfiumFailed
+
+    try:
+        pdf = PdfiumDocument(path)
+    except PdfiumFailed:
+        raise _ReaderFailed from None
+    try:
+        yield pdf
+    except PdfiumFailed:
+        raise _ReaderFailed from None
     finally:
         pdf.close()
 
@@ -98,20 +151,37 @@ def _carried_table(pages: list[PageContent]) -> PageTable | None:
     return last if last and last.kind == "borderless" and last.at_bottom else None
 
 
-def read_page_checked(path: Path, page, number: int, carry: PageTable | None = None) -> PageContent:
-    """read_page, with a damaged page's error naming the file and the page."""
+def read_page_checked(path: Path, page, number: int, carry: PageTable | None = None,
+                      reader: str = "pdfplumber", fonts_checked: set | None = None) -> PageContent:
+    """Check a page against its caps, then read_page; a damaged page's error names the file and the page.
+
+    Under PDFium, a failure that is not a verdict on the file hands the file to the reference reader.
+    """
+    if reader == "pdfium":
+        from pdfminer.psparser import PSException
+
+        try:
+            check_page(page.page_obj, fonts_checked)
+            return read_page(page, number, carry)
+        except PageTooBig as exc:
+            raise _too_big(path, exc, number) from None
+        except (PSException, ValueError, TypeError, KeyError, AttributeError, AssertionError):
+            raise _ReaderFailed from None    # pdfminer's page tree or PDFium stumbled: the reference says why
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        check_page(page.page_obj)
+        check_page(page.page_obj, fonts_checked)
         return read_page(page, number, carry)
     except PageTooBig as exc:
-        raise Corrupt(path, f"too big to read: {exc.args[0]}", page=number) from None
+        raise _too_big(path, exc, number) from None
     except PdfminerException as exc:
         raise _pdf_error(path, exc, page=number) from None
     except (ValueError, TypeError, KeyError, AttributeError, AssertionError) as exc:
         raise Corrupt(path, f"damaged page ({type(exc).__name__}: {exc})"[:200], page=number) from None
 
+
+def _too_big(path: Path, exc: PageTooBig, number: int) -> Corrupt:
+    return Corrupt(path, f"too big to read: {exc.args[0]}", page=number)
 
 
 # --- scanned pages ------------------------------------------------------------------------------
@@ -136,12 +206,9 @@ def read_scanned_pages(path: Path, pdf, pages: list[PageContent], ocr: bool | No
     numbers = _page_list([p.number for p in scanned])
     why = REASON if all(p.unreadable for p in scanned) else "no text layer"
     if ocr_wanted(ocr):
-        from parsers.pdf.ocr import read_scanned_page
+        from parsers.pdf.ocr import read_scanned
 
-        for content in scanned:
-            found = read_scanned_page(path, pdf.pages[content.number - 1], content.number)
-            content.tables, content.lines = found.tables, found.lines
-        return [f"{numbers} read by OCR ({why}): check the text"]
+        return read_scanned(path, pages, why)
     if not any(p.tables for p in pages):
         raise NoTextLayer(path, f"{why}: OCR needed ({numbers} {'unreadable' if why == REASON else 'scanned'})")
     return [f"{numbers} not read: {why} (OCR needed)"]

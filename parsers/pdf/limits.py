@@ -30,14 +30,19 @@ class PageTooBig(Exception):
     """A page would cost more than a cap to read (args[0]: the reason, as the failure reads)."""
 
 
-def check_page(page_obj) -> None:
-    """Given a pdfminer PDFPage, raise PageTooBig when reading it would pass a cap; else return None."""
+def check_page(page_obj, fonts_checked: set | None = None) -> None:
+    """Given a pdfminer PDFPage, raise PageTooBig when reading it would pass a cap; else return None.
+
+    `fonts_checked`: the font streams of the file checked already, shared over its pages (a
+    font's verdict is the same on every page that uses it: inflated once per file, not per page).
+    """
     from pdfminer.pdftypes import resolve1
 
     budget = Budget()
     for stream in _as_list(resolve1(page_obj.contents) if page_obj.contents else []):
         budget.content(resolve1(stream))
-    _resources(resolve1(page_obj.resources), budget, depth=0, seen=set())
+    fonts = set() if fonts_checked is None else fonts_checked
+    _resources(resolve1(page_obj.resources), budget, depth=0, seen=set(), fonts=fonts)
 
 
 class Budget:
@@ -56,7 +61,7 @@ class Budget:
             raise PageTooBig(f"draws more than {MAX_OPERATORS:,} operators on one page: refused")
 
 
-def _resources(resources, budget: Budget, depth: int, seen: set[int]) -> None:
+def _resources(resources, budget: Budget, depth: int, seen: set[int], fonts: set) -> None:
     """Count the forms a resource dictionary draws (recursively) and the font streams it names."""
     from pdfminer.pdftypes import PDFStream, resolve1
 
@@ -69,8 +74,8 @@ def _resources(resources, budget: Budget, depth: int, seen: set[int]) -> None:
         for descendant in _as_list(resolve1(font.get("DescendantFonts"))):
             descendant = resolve1(descendant)
             if isinstance(descendant, dict):
-                _font_streams(descendant, seen)
-        _font_streams(font, seen)
+                _font_streams(descendant, fonts)
+        _font_streams(font, fonts)
     for xobject in _values(resolve1(resources.get("XObject"))):
         form = resolve1(xobject)
         if not isinstance(form, PDFStream) or _name(form.attrs.get("Subtype")) != "Form" or id(form) in seen:
@@ -79,10 +84,10 @@ def _resources(resources, budget: Budget, depth: int, seen: set[int]) -> None:
             raise PageTooBig(f"forms drawn inside forms more than {MAX_FORM_DEPTH} deep: refused")
         seen.add(id(form))
         budget.content(form)
-        _resources(resolve1(form.attrs.get("Resources")), budget, depth + 1, seen)
+        _resources(resolve1(form.attrs.get("Resources")), budget, depth + 1, seen, fonts)
 
 
-def _font_streams(font: dict, seen: set[int]) -> None:
+def _font_streams(font: dict, checked: set) -> None:
     from pdfminer.pdftypes import PDFStream, resolve1
 
     descriptor = resolve1(font.get("FontDescriptor"))
@@ -90,8 +95,10 @@ def _font_streams(font: dict, seen: set[int]) -> None:
     if isinstance(descriptor, dict):
         streams += [resolve1(descriptor.get(key)) for key in FONT_STREAMS]
     for stream in streams:
-        if isinstance(stream, PDFStream) and id(stream) not in seen:
-            seen.add(id(stream))
+        # by object number: the file's object, whichever page resolved it (pdfminer keeps them while it is open)
+        key = (stream.objid, stream.genno) if isinstance(stream, PDFStream) and stream.objid is not None else id(stream)
+        if isinstance(stream, PDFStream) and key not in checked:
+            checked.add(key)
             decoded(stream, MAX_STREAM_BYTES, "a font")
 
 

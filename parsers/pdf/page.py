@@ -22,9 +22,11 @@ def read_page(page, number: int, carry: PageTable | None = None) -> PageContent:
     `carry`: the borderless table the page before ended with.
     """
     chars, edges = page.chars, None
-    if _sideways(chars):
+    across = [c for c in chars if _across(c)]
+    if _sideways(chars, across):
         chars, edges = turn_upright(chars, page.edges, page.width, page.height, _clockwise(chars))
-    chars = cells_.glue_combining([c for c in chars if _across(c)])
+        across = chars                       # all upright now
+    chars = cells_.glue_combining(across)
     inked = [c for c in chars if c["text"].strip()]
     if len(inked) < MIN_TEXT_CHARS and page.images:
         return PageContent(number, [], cells_.chars_to_lines(inked, split_gap=cells_.BIG_GAP), scanned=True)
@@ -36,7 +38,7 @@ def read_page(page, number: int, carry: PageTable | None = None) -> PageContent:
         table = ruled_table(found.cells, found.bbox, chars, number, space)
         if table:
             tables.append(table)
-    rest = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
+    rest = _outside(chars, [t.bbox for t in tables])
     lines = cells_.chars_to_lines(rest, split_gap=cells_.BIG_GAP)
     if not tables:
         from parsers.pdf.borderless import borderless_table
@@ -61,10 +63,13 @@ def _across(ch: dict) -> bool:
     return abs(matrix[0]) >= abs(matrix[1]) if matrix else ch.get("upright", True)
 
 
-def _sideways(chars: list[dict]) -> bool:
-    """Say whether most of a page's text runs sideways (a landscape table drawn on a portrait page)."""
-    inked = [c for c in chars if c["text"].strip()]
-    return sum(not _across(c) for c in inked) > len(inked) / 2
+def _sideways(chars: list[dict], across: list[dict]) -> bool:
+    """Given a page's chars and those of them running across, say whether most of its text runs sideways.
+
+    (A landscape table drawn on a portrait page.)
+    """
+    inked = sum(1 for c in chars if c["text"].strip())
+    return inked - sum(1 for c in across if c["text"].strip()) > inked / 2
 
 
 def _clockwise(chars: list[dict]) -> bool:
@@ -124,9 +129,16 @@ def _space_width(chars: list[dict]) -> float | None:
     return widths[len(widths) // 2] if widths else None
 
 
-def _inside(ch: dict, bbox) -> bool:
-    x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+def _outside(chars: list[dict], boxes: list) -> list[dict]:
+    """Given chars and table boxes, return the chars whose centre lies in none of them."""
+    if not boxes:
+        return list(chars)
+    out = []
+    for ch in chars:
+        x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes):
+            out.append(ch)
+    return out
 
 
 def _line_inside(line: Line, bbox) -> bool:
@@ -142,9 +154,11 @@ def ruled_table(boxes, bbox, chars: list[dict], page: int, space: float | None) 
     if len(slots.xs) < 3 or len(slots.ys) < 3:
         return None
     per_cell: list[list[dict]] = [[] for _ in slots.cells]
+    left, top, right, bottom = bbox
     for ch in chars:
-        if _inside(ch, bbox):
-            k = slots.cell_at((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2)
+        x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if left <= x <= right and top <= y <= bottom:          # the char's centre is inside the table
+            k = slots.cell_at(x, y)
             if k is not None:
                 per_cell[k].append(ch)
     lines = [cells_.chars_to_lines(cs) for cs in per_cell]

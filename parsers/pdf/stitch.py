@@ -72,10 +72,18 @@ def group_rows(group: list[PageTable]) -> list[GridRow]:
                 _join_fragment(rows, body.pop(0)[0])
             elif body and rows:
                 body[0] = (_merge_from_above(rows, body[0][0], group[k - 1]), body[0][1])
+        dropped = len(table.rows) - len(body)        # rows are only ever dropped from the top
         for i, (cells, span) in enumerate(body):
             rows.append(GridRow(list(cells), len(rows) + 1, table.page, after_page_break=k > 0 and i == 0,
-                                spans=dict(span)))
+                                spans=dict(span), **_provenance(table, dropped + i)))
     return rows
+
+
+def _provenance(table: PageTable, at: int) -> dict:
+    """Return what a reader knows of a table's row beyond its text (OCR: its cell boxes and its warnings)."""
+    if at >= len(table.row_boxes):
+        return {}
+    return {"boxes": list(table.row_boxes[at]), "warnings": list(table.row_warnings[at])}
 
 
 def _column_numbers(cells: list[str | None]) -> bool:

@@ -37,7 +37,10 @@ from pipeline.batch.wall import (
 RECYCLE_KIB = 256 * 1024            # a worker that grew this much over a file is replaced by a fresh one
 # Relative cost of a byte by suffix, to hand out the costliest files first (PDF pages dominate a batch).
 KIND_COST = {".pdf": 40, ".doc": 60, ".docx": 4, ".txt": 1}
-PRELOAD = ["pipeline.batch.workers", "parsers.docx", "parsers.pdf", "parsers.plaintext", "pdfplumber"]
+# cv2 too: its libraries map ~300 MB of address space, which a scanned file would otherwise pay out
+# of its memory cap; imported once by the fork server (the text path pays ~0.1 s a run, not a file).
+# A module that is not installed is skipped by the fork server.
+PRELOAD = ["pipeline.batch.workers", "parsers.docx", "parsers.pdf", "parsers.plaintext", "pdfplumber", "cv2"]
 
 _channel = None                     # in a worker: the pipe to the parent (work() announces a file's fingerprint)
 _seen: tuple | None = None          # in a worker: the fingerprint of the file at hand, once announced

@@ -5,16 +5,31 @@ warning on the row, never a silent guess.
 """
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 import regex as re
 
 from parsers.textutil.clean import clean
-from pipeline.fields.agencies.roles import read_who
+from pipeline.fields.agencies.roles import Who, read_who
 from pipeline.fields.budgets import parse_budget
 from pipeline.fields.deadlines import parse_deadline
 from pipeline.rows.raw import RawTask
 from schemas.models import TaskRow
 
 _LEADING_CODE = re.compile(r"^\s*(\d+\.\d+)\.?\s+")
+MEMO_SIZE = 4096             # distinct cells remembered per process: a plan names the same agencies and deadlines
+                             # row after row (a deadline is frozen, so shared; a Who is copied out)
+_deadline = lru_cache(maxsize=MEMO_SIZE)(parse_deadline)
+_who = lru_cache(maxsize=MEMO_SIZE)(read_who)
+
+
+def who_of(lead: str | None, partners: str | None, monitor: str | None) -> Who:
+    """Given a row's chủ trì, phối hợp and theo dõi cells, return `read_who`'s answer, read once per distinct cells.
+
+    A copy: no two rows share a list a caller may change.
+    """
+    return copy.deepcopy(_who(lead, partners, monitor))
 
 
 def codes(text: str, digit: str) -> list[str]:
@@ -39,9 +54,9 @@ def task_row(raw: RawTask, doc_id: str, row_no: int, plan_year: int | None) -> T
     task_code, task = split_code(f.get("task", ""), "2")
     _, activity = split_code(f.get("activity", ""), "3")
     content = activity or task or f.get("content") or objective
-    who = read_who(f.get("lead") or None, f.get("partners") or None, f.get("monitor") or None)
+    who = who_of(f.get("lead") or None, f.get("partners") or None, f.get("monitor") or None)
     warnings += who.warnings
-    deadline = parse_deadline(f.get("timeline") or None, plan_year)
+    deadline = _deadline(f.get("timeline") or None, plan_year)
     budget = parse_budget(f.get("budget") or None)
     warnings += list(deadline.warnings) + list(budget.warnings)
     if not content:
