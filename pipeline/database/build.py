@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.database.alignment import alignment_stamp, refresh_alignment
+
 ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = ROOT / "sql"
 SCHEMAS_DIR = ROOT / "schemas"
@@ -52,6 +54,9 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
     `stamp` (see expected_stamp) is kept in table cchc_meta.build, so a later run can tell
     whether the database is still the one it would build, and leave it alone if so.
     """
+    # the alignment's scores, computed only for the frameworks whose plans changed (pipeline.database.alignment)
+    refresh_alignment(normalized, view_sql(normalized), create_reference_tables)
+
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -79,7 +84,8 @@ def expected_stamp(normalized: Path, snapshot: str, version: dict) -> str:
     import hashlib
     import json
 
-    parts = {"sql": view_sql(normalized), "duckdb": duckdb.__version__, "version": version, "snapshot": snapshot}
+    parts = {"sql": view_sql(normalized), "duckdb": duckdb.__version__, "version": version, "snapshot": snapshot,
+             "alignment": alignment_stamp(normalized)}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 

@@ -4,6 +4,7 @@ Example (`data/raw/ha-tinh-so-ngoai-vu-2026.txt.meta.toml`):
 
     province = "Hà Tĩnh"
     framework = "ha-tinh-ubnd-tinh-2026-qd-3369.txt"   # file name (in data/raw) or plan number
+    supersedes = "ha-tinh-so-ngoai-vu-2026-du-thao.txt" # the earlier version (draft) this file replaces
 
 A sidecar value overrides the text; when both say something different the row keeps
 the sidecar's value and the document gets a warning.
@@ -19,7 +20,7 @@ from pipeline.fields.metadata import Metadata, issuer_level
 
 SUFFIX = ".meta.toml"
 KEYS = {"title", "issuer", "issuer_level", "province", "plan_year", "plan_period", "plan_number",
-        "issued_date", "framework"}
+        "issued_date", "framework", "supersedes"}
 
 
 def sidecar_path(path: Path) -> Path:
@@ -45,7 +46,7 @@ def read_sidecar(path: Path) -> dict:
 def apply_sidecar(meta: Metadata, values: dict) -> str | None:
     """Given metadata and sidecar values, override the metadata in place; return the framework named."""
     for key, value in values.items():
-        if key == "framework":
+        if key in ("framework", "supersedes"):   # links to other files, resolved among the ingested ones
             continue
         if key == "issued_date" and isinstance(value, str):
             value = date.fromisoformat(value)

@@ -13,7 +13,7 @@ WITH lookups AS (
            (SELECT list(phrase) FROM stg_domain_phrases) AS domain_phrases
 ),
 words AS (
-    SELECT f.unit_id, f.weight,
+    SELECT f.unit_id, f.scope_id, f.weight,
            list_filter(string_split(translate(
                regexp_replace(regexp_replace(lower(f.text), l.domain_pattern, ' | ', 'g'),
                    -- a document number | an item number | a run of punctuation
@@ -22,7 +22,7 @@ words AS (
     FROM int_row_fields f, lookups l
 ),
 respelled AS (
-    SELECT w.unit_id, w.weight,
+    SELECT w.unit_id, w.scope_id, w.weight,
            list_transform(w.words, lambda x:
                -- "quý", "quả": after q the u belongs to the consonant and the tone stays put
                CASE WHEN l.endings[right(x, 2)] IS NOT NULL AND NOT (length(x) > 2 AND x[length(x) - 2] = 'q')
@@ -31,7 +31,7 @@ respelled AS (
            l.abbreviations, l.domain_phrases
     FROM words w, lookups l
 )
-SELECT unit_id, weight,
+SELECT unit_id, scope_id, weight,
        string_split(array_to_string(list_transform(words, lambda x:
                -- an abbreviation of a domain phrase (CCHC) is cut out like the phrase itself
                CASE WHEN list_contains(domain_phrases, abbreviations[x]) THEN '|' ELSE coalesce(abbreviations[x], x) END), ' '), ' ')

@@ -2,6 +2,7 @@
 -- chủ trì / phối hợp include the department, and how, taking the most direct naming (by name before
 -- through one of its units before through a collective; chủ trì before phối hợp): assigned_as lead |
 -- partner | null, via name | unit | group (see stg_agency_scope); rank orders these ways, 1 = lead by name.
+-- task_keys are the nhiệm vụ the row belongs to (stg_framework_rows), task_code the first of them.
 CREATE OR REPLACE VIEW int_framework_assignments AS
 WITH named AS (
     SELECT f.framework_doc_id, f.framework_row_no, n.name, 'lead' AS role
@@ -31,7 +32,7 @@ best AS (
     FROM ranked
     GROUP BY department_doc_id, framework_doc_id, framework_row_no
 )
-SELECT p.department_doc_id, f.framework_doc_id, f.framework_row_no, f.task_code,
+SELECT p.department_doc_id, f.framework_doc_id, f.framework_row_no, f.task_code, f.task_keys,
        b.assigned_as IS NOT NULL AS assigned,
        b.assigned_as,
        b.via,

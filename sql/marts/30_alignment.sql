@@ -1,43 +1,71 @@
 -- alignment: one row per department row × one of its best framework matches, at two levels:
 --   level 'nhiem_vu'  a framework nhiệm vụ (task_code), shown with its best hoạt động (framework_row_no, item_no);
 --   level 'hoat_dong' one hoạt động of a framework row (framework_row_no, item_no, activity_codes = its code).
--- rank 1..top_k by score within the level; match_band strong | weak | none from alignment_params. A department
--- row without any eligible candidate still has one rank-1 row per level, with band none and no framework row.
+-- The scores' candidates (int_alignment_candidates) with the analysts' reviews applied (stg_reviews): a
+-- confirmed or added nhiệm vụ comes first with match_band 'reviewed'; a rejected one is gone, at both levels;
+-- the rest keep their order by score. rank 1..; match_band strong | weak | none from alignment_params (or
+-- reviewed); score_rank is the rank the scores alone gave (null for a link only an analyst made). A department
+-- row without any candidate left still has one rank-1 row per level, with band none and no framework row.
+-- Why it matched: shared_terms (the terms that weigh most in the row × hoạt động cosine), second_task_code and
+-- second_score (the candidate ranked next) and margin (score − second_score).
 -- responsible: the framework names the department as chủ trì or phối hợp, by name, through one of its units
 -- or through a collective it belongs to (any row of the nhiệm vụ at level nhiem_vu; the row at hoat_dong).
 CREATE OR REPLACE VIEW alignment AS
-WITH best AS MATERIALIZED (
-    -- the top_k eligible candidates of each department row and level, best first
-    SELECT c.*,
-           row_number() OVER (PARTITION BY c.department_unit, c.level
-                              ORDER BY c.score DESC, c.framework_unit) AS rank
-    FROM int_candidate_scores c, alignment_params p
-    WHERE c.eligible
-    QUALIFY rank <= p.top_k
+WITH rows AS (
+    SELECT r.department_doc_id, r.department_row_no, r.plan_key, r.row_key, p.framework_doc_id, p.framework_key
+    FROM stg_department_rows r
+    JOIN stg_plan_frameworks p ON p.department_doc_id = r.department_doc_id
+),
+reviews AS (
+    -- the reviews that apply to a row loaded now: same plan, same text, same framework (never by row_no)
+    SELECT r.department_doc_id, r.department_row_no, r.framework_doc_id, v.task_code, v.verdict, v.reviewer,
+           v.reviewed_at
+    FROM rows r
+    JOIN stg_reviews v ON v.plan_key = r.plan_key AND v.row_key = r.row_key AND v.framework_key = r.framework_key
+),
+machine AS (
+    -- the scores' candidates an analyst has not judged (a confirmed one comes back below, as reviewed)
+    SELECT c.*, 1 AS priority, NULL AS verdict, NULL AS reviewer, NULL::TIMESTAMPTZ AS reviewed_at
+    FROM int_alignment_candidates c
+    ANTI JOIN reviews v
+      ON v.department_doc_id = c.department_doc_id AND v.department_row_no = c.department_row_no
+     AND v.task_code = c.task_code AND (c.level = 'nhiem_vu' OR v.verdict = 'rejected')
+),
+reviewed AS (
+    -- a confirmed or added link, with what the scores said of it when they offered it
+    SELECT r.framework_doc_id AS scope_id, c.department_unit, r.department_doc_id, r.department_row_no,
+           'nhiem_vu' AS level, c.rank, c.framework_unit,
+           coalesce(c.framework_row_no, t.framework_rows[1]) AS framework_row_no, c.item_no, r.task_code, c.score,
+           c.hoat_dong_cosine, c.nhiem_vu_cosine, c.same_area, c.shared_terms, 0 AS priority, r.verdict,
+           r.reviewer, r.reviewed_at
+    FROM reviews r
+    JOIN stg_framework_tasks t ON t.framework_doc_id = r.framework_doc_id AND t.task_code = r.task_code
+    LEFT JOIN int_alignment_candidates c
+      ON c.department_doc_id = r.department_doc_id AND c.department_row_no = r.department_row_no
+     AND c.level = 'nhiem_vu' AND c.task_code = r.task_code
+    WHERE r.verdict IN ('confirmed', 'added')
+),
+ranked AS (
+    SELECT m.* EXCLUDE (rank), m.rank AS score_rank,
+           row_number() OVER (PARTITION BY m.department_doc_id, m.department_row_no, m.level
+                              ORDER BY m.priority, m.score DESC NULLS LAST, m.framework_unit) AS rank
+    FROM (SELECT * FROM machine UNION ALL BY NAME SELECT * FROM reviewed) m
 ),
 kept AS (
-    SELECT d.doc_id AS department_doc_id, d.row_no AS department_row_no, b.level, b.rank,
-           b.department_unit, b.framework_unit,
-           f.doc_id AS framework_doc_id, f.task_code, f.row_no AS framework_row_no, f.item_no,
-           b.score, b.hoat_dong_cosine, b.nhiem_vu_cosine, b.same_area
-    FROM best b
-    JOIN int_units d ON d.unit_id = b.department_unit
-    JOIN int_units f ON f.unit_id = b.framework_unit
-    UNION ALL
-    -- department rows without any eligible candidate: one empty rank-1 row per level
-    SELECT d.department_doc_id, d.department_row_no, lv.level, 1, NULL, NULL, d.framework_doc_id, NULL, NULL, NULL,
-           0.0, 0.0, 0.0, NULL
-    FROM stg_department_rows d, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
-    ANTI JOIN (SELECT u.doc_id, u.row_no FROM best b JOIN int_units u ON u.unit_id = b.department_unit
-               WHERE b.rank = 1) e
-      ON e.doc_id = d.department_doc_id AND e.row_no = d.department_row_no
-),
-task_assignment AS (
-    -- a nhiệm vụ assigns the department when any of its rows does; the most direct way wins
-    SELECT department_doc_id, framework_doc_id, task_code,
-           bool_or(assigned) AS assigned, arg_min(assigned_as, rank) AS assigned_as, arg_min(via, rank) AS via
-    FROM int_framework_assignments
-    GROUP BY department_doc_id, framework_doc_id, task_code
+    SELECT department_doc_id, department_row_no, level, rank, score_rank, department_unit, framework_unit,
+           task_code, framework_row_no, item_no, score, hoat_dong_cosine, nhiem_vu_cosine, same_area, shared_terms,
+           verdict, reviewer, reviewed_at,
+           lead(task_code) OVER w AS second_task_code, lead(score) OVER w AS second_score
+    FROM ranked
+    WINDOW w AS (PARTITION BY department_doc_id, department_row_no, level ORDER BY rank)
+    UNION ALL BY NAME
+    -- department rows without any candidate: one empty rank-1 row per level
+    SELECT r.department_doc_id, r.department_row_no, lv.level, 1 AS rank, 0.0 AS score, 0.0 AS hoat_dong_cosine,
+           0.0 AS nhiem_vu_cosine
+    FROM rows r, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
+    ANTI JOIN ranked k
+      ON k.department_doc_id = r.department_doc_id AND k.department_row_no = r.department_row_no
+     AND k.level = lv.level
 )
 SELECT k.department_doc_id,
        k.department_row_no,
@@ -48,46 +76,59 @@ SELECT k.department_doc_id,
        d.due_end AS department_due_end,
        k.level,
        k.rank,
-       k.framework_doc_id,
+       k.score_rank,
+       pf.framework_doc_id,
        k.task_code,
        k.framework_row_no,
        k.item_no,
        CASE WHEN k.task_code IS NULL THEN []
-            WHEN k.level = 'nhiem_vu' THEN f.activity_codes
+            WHEN k.level = 'nhiem_vu' THEN t.activity_codes
             WHEN i.activity_code IS NULL THEN []
             ELSE [i.activity_code] END AS activity_codes,
-       f.area_code AS framework_area_code,
-       CASE k.level WHEN 'nhiem_vu' THEN coalesce(f.task, f.content)
-                    ELSE coalesce(i.activity, f.content) END AS framework_content,
-       f.due_end AS framework_due_end,
+       coalesce(f.area_code, t.area_code) AS framework_area_code,
+       CASE k.level WHEN 'nhiem_vu' THEN t.task ELSE coalesce(i.activity, f.content) END AS framework_content,
+       coalesce(f.due_end, t.due_end) AS framework_due_end,
        round(k.score, 4) AS score,
        round(k.hoat_dong_cosine, 4) AS hoat_dong_cosine,
        round(k.nhiem_vu_cosine, 4) AS nhiem_vu_cosine,
        k.same_area,
        CASE WHEN k.task_code IS NULL THEN 'none'
+            WHEN k.verdict IS NOT NULL THEN 'reviewed'
             WHEN k.score >= p.strong_min THEN 'strong'
             WHEN k.score >= p.weak_min THEN 'weak'
             ELSE 'none' END AS match_band,
+       k.verdict AS review,                  -- confirmed | added | null (a rejected link is not shown)
+       k.reviewer,
+       k.reviewed_at,
+       coalesce(k.shared_terms, []) AS shared_terms,
+       k.second_task_code,
+       round(k.second_score, 4) AS second_score,
+       round(k.score - coalesce(k.second_score, 0), 4) AS margin,
        CASE WHEN k.task_code IS NULL THEN NULL
             WHEN k.level = 'nhiem_vu' THEN coalesce(ta.assigned, false)
             ELSE coalesce(ra.assigned, false) END AS responsible,
        CASE k.level WHEN 'nhiem_vu' THEN ta.assigned_as ELSE ra.assigned_as END AS responsible_as,
        CASE k.level WHEN 'nhiem_vu' THEN ta.via ELSE ra.via END AS responsible_via,
-       f.leads AS framework_leads,
-       f.partners AS framework_partners,
-       k.department_unit,                  -- unit ids (int_units): join int_row_vectors to see the shared terms
+       coalesce(f.leads, []) AS framework_leads,
+       coalesce(f.partners, []) AS framework_partners,
+       d.plan_key,                         -- the keys a review of this row is filed under (stg_reviews)
+       d.row_key,
+       pf.framework_key,
+       k.department_unit,                  -- unit ids (int_units)
        k.framework_unit
 FROM kept k
 CROSS JOIN alignment_params p
 JOIN stg_department_rows d
   ON d.department_doc_id = k.department_doc_id AND d.department_row_no = k.department_row_no
+JOIN stg_plan_frameworks pf ON pf.department_doc_id = k.department_doc_id
+LEFT JOIN stg_framework_tasks t ON t.framework_doc_id = pf.framework_doc_id AND t.task_code = k.task_code
 LEFT JOIN stg_framework_rows f
-  ON f.framework_doc_id = k.framework_doc_id AND f.framework_row_no = k.framework_row_no
+  ON f.framework_doc_id = pf.framework_doc_id AND f.framework_row_no = k.framework_row_no
 LEFT JOIN int_framework_items i
-  ON i.framework_doc_id = k.framework_doc_id AND i.framework_row_no = k.framework_row_no AND i.item_no = k.item_no
-LEFT JOIN task_assignment ta
-  ON ta.department_doc_id = k.department_doc_id AND ta.framework_doc_id = k.framework_doc_id
+  ON i.framework_doc_id = pf.framework_doc_id AND i.framework_row_no = k.framework_row_no AND i.item_no = k.item_no
+LEFT JOIN int_task_assignments ta
+  ON ta.department_doc_id = k.department_doc_id AND ta.framework_doc_id = pf.framework_doc_id
  AND ta.task_code = k.task_code
 LEFT JOIN int_framework_assignments ra
-  ON ra.department_doc_id = k.department_doc_id AND ra.framework_doc_id = k.framework_doc_id
+  ON ra.department_doc_id = k.department_doc_id AND ra.framework_doc_id = pf.framework_doc_id
  AND ra.framework_row_no = k.framework_row_no;

@@ -1,10 +1,14 @@
 -- stg_department_rows: one row per task row (phụ lục row or body bullet) of a department plan that has a
--- framework, with the framework it is compared with and the department's canonical agency name.
+-- framework, with the framework it is compared with and the department's canonical agency name. plan_key and
+-- row_key (the row's normalized text, macro text_key) identify the row across re-ingests and small edits of
+-- the plan: reviews are keyed by them, never by row_no.
 CREATE OR REPLACE VIEW stg_department_rows AS
 SELECT t.doc_id AS department_doc_id,
        t.row_no AS department_row_no,
        p.framework_doc_id,
        p.department_agency,
+       p.plan_key,
+       text_key(t.content) AS row_key,
        t.source_part,
        t.area_code,
        t.subarea,
