@@ -3,7 +3,7 @@
 -- through one of its units before through a collective; chủ trì before phối hợp): assigned_as lead |
 -- partner | null, via name | unit | group (see stg_agency_scope); rank orders these ways, 1 = lead by name.
 -- task_keys are the nhiệm vụ the row belongs to (stg_framework_rows), task_code the first of them.
-CREATE OR REPLACE VIEW int_framework_assignments AS
+CREATE OR REPLACE TABLE int_framework_assignments AS
 WITH named AS (
     SELECT f.framework_doc_id, f.framework_row_no, n.name, 'lead' AS role
     FROM stg_framework_rows f, unnest(f.leads) AS n(name)

@@ -1,7 +1,7 @@
 -- int_task_assignments: one row per (department plan, nhiệm vụ of its framework): whether any row of the nhiệm
 -- vụ assigns the department (int_framework_assignments; a row shared by two nhiệm vụ counts for both) and the
 -- most direct way it does (assigned_as lead | partner, via name | unit | group, rank as there).
-CREATE OR REPLACE VIEW int_task_assignments AS
+CREATE OR REPLACE TABLE int_task_assignments AS
 SELECT a.department_doc_id, a.framework_doc_id, k.task_code,
        bool_or(a.assigned) AS assigned,
        arg_min(a.assigned_as, a.rank) AS assigned_as,

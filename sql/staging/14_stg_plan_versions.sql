@@ -4,7 +4,7 @@
 --   'title'    same issuer, province, plan_period and title (the title without "dự thảo"), neither named in a
 --              sidecar link: in order, a draft ("dự thảo" / "du-thao" in the title or file name) before the final,
 --              an earlier issued_date before a later one, else the file names' order.
-CREATE OR REPLACE VIEW stg_plan_versions AS
+CREATE OR REPLACE TABLE stg_plan_versions AS
 WITH docs AS (
     SELECT doc_id, source_file, plan_number, supersedes, issued_date, province, plan_period,
            coalesce(issuer_agency, issuer) AS issuer_key,

@@ -2,7 +2,7 @@
 -- following stg_plan_versions from version to version), whether it is superseded (only the newest version of a
 -- plan counts in the alignment and coverage), and plan_key, the plan's identity across versions and re-ingests
 -- (issuer | province | period; the file name when the issuer is unknown) that reviews are keyed by.
-CREATE OR REPLACE VIEW stg_document_versions AS
+CREATE OR REPLACE TABLE stg_document_versions AS
 WITH RECURSIVE chain(doc_id, newest_doc_id, steps) AS (
     SELECT older_doc_id, newer_doc_id, 1 FROM stg_plan_versions
     UNION ALL

@@ -1,7 +1,7 @@
 -- stg_frameworks: one row per framework plan (khung nhiệm vụ) in its newest version: a province-level plan
 -- whose phụ lục carries nhiệm vụ codes (coded = true), or any plan a department's sidecar names as its
 -- framework (then its nhiệm vụ may be uncoded and are shown by their printed key, see stg_framework_rows).
-CREATE OR REPLACE VIEW stg_frameworks AS
+CREATE OR REPLACE TABLE stg_frameworks AS
 WITH coded AS (
     SELECT DISTINCT doc_id FROM tasks WHERE source_part = 'appendix' AND task_code IS NOT NULL
 ),

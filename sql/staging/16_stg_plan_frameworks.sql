@@ -3,7 +3,7 @@
 -- version), else the provincial framework (issuer_level province, with coded nhiệm vụ rows) of the same province
 -- and plan_year (the most recently issued one when there are several). plan_key is the plan's identity across
 -- versions (stg_document_versions), framework_key the framework's.
-CREATE OR REPLACE VIEW stg_plan_frameworks AS
+CREATE OR REPLACE TABLE stg_plan_frameworks AS
 WITH plans AS (
     SELECT d.*, v.plan_key
     FROM documents d

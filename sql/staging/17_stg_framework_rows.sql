@@ -1,7 +1,7 @@
 -- stg_framework_rows: one row per phụ lục row (hoạt động level) of a framework (stg_frameworks). task_keys are
 -- the nhiệm vụ the row belongs to: its nhiệm vụ codes as printed (a cell "2.17. … 2.18. …" belongs to both),
 -- else, in a framework without codes, its printed key ("VI.10", see macro printed_key); task_code is the first.
-CREATE OR REPLACE VIEW stg_framework_rows AS
+CREATE OR REPLACE TABLE stg_framework_rows AS
 WITH keyed AS (
     SELECT t.*,
            CASE WHEN len(t.task_codes) > 0 THEN t.task_codes

@@ -2,7 +2,7 @@
 -- framework, with the framework it is compared with and the department's canonical agency name. plan_key and
 -- row_key (the row's normalized text, macro text_key) identify the row across re-ingests and small edits of
 -- the plan: reviews are keyed by them, never by row_no.
-CREATE OR REPLACE VIEW stg_department_rows AS
+CREATE OR REPLACE TABLE stg_department_rows AS
 SELECT t.doc_id AS department_doc_id,
        t.row_no AS department_row_no,
        p.framework_doc_id,

@@ -3,7 +3,7 @@
 -- several codes, macro code_pieces), its hoạt động codes, every chủ trì / phối hợp named on any of its rows, the
 -- latest due_end and the summed budget (a row shared by two nhiệm vụ counts its budget under the first only,
 -- so that budgets add up); objective gathers the distinct mục tiêu of its rows.
-CREATE OR REPLACE VIEW stg_framework_tasks AS
+CREATE OR REPLACE TABLE stg_framework_tasks AS
 WITH pieces AS (
     SELECT f.*, k.task_key, k.key_no,
            list_filter(code_pieces(f.task, f.task_keys), lambda p: p.code = k.task_key)[1].text AS own_task
