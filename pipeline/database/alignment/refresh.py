@@ -45,6 +45,8 @@ def refresh_alignment(normalized: Path, sql: list[tuple[str, str]],
     """Given the output folder, the SQL of sql/ (build.view_sql) and the function creating the agency tables,
     make alignment/ hold the reviews and the scores of every scope; return what was computed and reused."""
     started = time.perf_counter()
+    if inputs.UNITS_VIEW not in {name for name, _ in sql}:
+        return {"computed": [], "reused": [], "seconds": 0.0}     # a build without the alignment's views
     folder = store.store_folder(normalized)
     store.write_atomically(reviews_table(read_reviews(reviews_path(normalized))), folder / "reviews.parquet")
     store.ensure_empty_files(folder, SCHEMAS)
