@@ -8,7 +8,6 @@ SELECT
     1.0::DOUBLE  AS weight_activity,    -- hoạt động, or nội dung when the row has neither
     0.5::DOUBLE  AS weight_product,     -- sản phẩm / kết quả / tài liệu kiểm chứng: lower weight
     1.0::DOUBLE  AS weight_bigram,      -- a two-syllable term (Vietnamese words span syllables) against a unigram
-    1.0::DOUBLE  AS weight_compound,
     1.0::DOUBLE  AS max_df_ratio,       -- a term in more than this share of a framework's units is left out of scores
     -- a nhiệm vụ's score mixes the best cosine with one of its hoạt động (this share) and the cosine with
     -- the nhiệm vụ's own text (the rest): a row echoing one sub-activity of an unrelated nhiệm vụ scores low
