@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.database import scoring
-from pipeline.database.alignment import refresh_alignment
+from pipeline.database.alignment import LAST_INPUT, refresh_alignment
 from pipeline.database.build import SCHEMAS_DIR, create_reference_tables, view_sql
 from schemas.arrow import documents_schema, tasks_schema
 from tests.conftest import GOLD, ROOT
@@ -195,13 +195,15 @@ def write_plans(folder, documents: list[dict], tasks: list[dict]) -> duckdb.Duck
         blank = {f.name: [] if pa.types.is_list(f.type) else (None if f.nullable else
                  (0 if pa.types.is_integer(f.type) else "")) for f in schema}
         pq.write_table(pa.Table.from_pylist([blank | r for r in rows], schema=schema), folder / f"{name}.parquet")
-    refresh_alignment(folder, view_sql(folder), create_reference_tables)   # the scores, into folder/alignment
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     create_reference_tables(con)
-    for name, sql in view_sql(folder):
+    views = view_sql(folder)
+    for name, sql in views:
         if name[:3] in ("00_", "01_") or name[0] in "123":
             con.execute(sql)
+        if name == LAST_INPUT:                  # the scores, as build_database computes them
+            refresh_alignment(con, folder, views)
     return con
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.database.alignment import alignment_stamp, refresh_alignment
+from pipeline.database.alignment import LAST_INPUT, alignment_stamp, refresh_alignment
 
 ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = ROOT / "sql"
@@ -54,9 +54,6 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
     `stamp` (see expected_stamp) is kept in table cchc_meta.build, so a later run can tell
     whether the database is still the one it would build, and leave it alone if so.
     """
-    # the alignment's scores, computed only for the frameworks whose plans changed (pipeline.database.alignment)
-    refresh_alignment(normalized, view_sql(normalized), create_reference_tables)
-
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -65,11 +62,14 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
     con = duckdb.connect(str(tmp))
     try:
         create_reference_tables(con)
-        for name, sql in view_sql(normalized):
+        views = view_sql(normalized)
+        for name, sql in views:
             try:
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise RuntimeError(f"sql: {name}: {exc}") from exc
+            if name == LAST_INPUT:             # the alignment's scores, computed only where their inputs changed
+                refresh_alignment(con, normalized, views)
         if stamp is not None:
             con.execute("CREATE SCHEMA IF NOT EXISTS cchc_meta")
             con.execute("CREATE TABLE cchc_meta.build AS SELECT '{}' AS stamp".format(stamp.replace("'", "''")))

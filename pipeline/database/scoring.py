@@ -52,7 +52,7 @@ SELECT r.department_row_no, r.content,
        list(v.task_code ORDER BY v.task_code) FILTER (WHERE v.verdict = 'rejected') AS rejected
 FROM stg_department_rows r
 JOIN stg_plan_frameworks p ON p.department_doc_id = r.department_doc_id
-JOIN stg_reviews v ON v.plan_key = r.plan_key AND v.row_key = r.row_key AND v.framework_key = p.framework_key
+JOIN int_reviews v ON v.plan_key = r.plan_key AND v.row_key = r.row_key AND v.framework_key = p.framework_key
 WHERE r.department_doc_id = $doc
 GROUP BY r.department_row_no, r.content
 ORDER BY r.department_row_no

@@ -14,7 +14,7 @@ WITH asked AS (
       AND NOT EXISTS (SELECT 1 FROM alignment r
                       WHERE r.department_doc_id = a.department_doc_id AND r.department_row_no = a.department_row_no
                         AND r.review IS NOT NULL)
-      AND NOT EXISTS (SELECT 1 FROM stg_reviews v
+      AND NOT EXISTS (SELECT 1 FROM int_reviews v
                       WHERE v.plan_key = a.plan_key AND v.row_key = a.row_key AND v.framework_key = a.framework_key)
 )
 SELECT a.framework_doc_id,

@@ -27,29 +27,31 @@ SHARED_TERMS = 5          # terms shown per link ("why it matched")
 CELLS_PER_CHUNK = 4_000_000   # department rows are scored in chunks of about this many (row, hoạt động) cells
 LEVELS = ("nhiem_vu", "hoat_dong")
 
-CANDIDATES_SCHEMA = pa.schema([
+SCORES_SCHEMA = pa.schema([
     ("scope_id", pa.string()), ("department_unit", pa.uint64()), ("department_doc_id", pa.string()),
     ("department_row_no", pa.int64()), ("level", pa.string()), ("rank", pa.int32()),
     ("framework_unit", pa.uint64()), ("framework_row_no", pa.int64()), ("item_no", pa.int32()),
     ("task_code", pa.string()), ("score", pa.float64()), ("hoat_dong_cosine", pa.float64()),
     ("nhiem_vu_cosine", pa.float64()), ("same_area", pa.bool_()), ("shared_terms", pa.list_(pa.string())),
 ])
+# ... and the candidate ranked next in the same row and level (the second candidate, for rank 1)
+CANDIDATES_SCHEMA = SCORES_SCHEMA.append(pa.field("second_task_code", pa.string())).append(
+    pa.field("second_score", pa.float64()))
 
 
 def department_matrix(vectors: ScopeVectors, units: pa.Table, is_department: np.ndarray) -> sparse.csr_matrix:
     """Given a scope's vectors, return the department rows' vectors for dot products: kept terms, and not the
     bigrams of the row's own department name (the 'own_name' unit of its plan)."""
-    docs = units["doc_id"].to_numpy(zero_copy_only=False)
+    docs = pc.dictionary_encode(units["doc_id"]).combine_chunks().indices.to_numpy().astype(np.int64)
     matrix = keep_columns(vectors.rows(is_department), vectors.kept)
     own = vectors.rows(vectors.kinds == "own_name").tocoo()
-    own_docs = docs[vectors.kinds == "own_name"][own.row]
-    own_bigrams = vectors.bigram[own.col]
-    names = dict.fromkeys(zip(own_docs[own_bigrams], own.col[own_bigrams], strict=True))
-    if not names:
+    bigram = vectors.bigram[own.col]
+    width = np.int64(matrix.shape[1])
+    names = docs[vectors.kinds == "own_name"][own.row[bigram]] * width + own.col[bigram]
+    if not len(names):
         return matrix
     entries = matrix.tocoo()
-    dept_docs = docs[is_department][entries.row]
-    gone = np.fromiter(((d, c) in names for d, c in zip(dept_docs, entries.col, strict=True)), bool, entries.nnz)
+    gone = np.isin(docs[is_department][entries.row] * width + entries.col, names)
     return drop_entries(matrix, entries.row[gone], entries.col[gone])
 
 
@@ -150,18 +152,23 @@ def shared_terms(d: sparse.csr_matrix, f: sparse.csr_matrix, rows_d: np.ndarray,
                  vocabulary: pa.Array, batch: int = 200_000) -> pa.Array:
     """Given two sets of vectors and (d row, f row) pairs, return for each pair the SHARED_TERMS terms whose
     product weighs most in their cosine, heaviest first."""
+    pairs, back = np.unique(np.column_stack([rows_d, rows_f]), axis=0, return_inverse=True)
     parts = []
-    for start in range(0, len(rows_d), batch):
-        product = d[rows_d[start:start + batch]].multiply(f[rows_f[start:start + batch]]).tocsr()
+    for start in range(0, len(pairs), batch):
+        chunk = pairs[start:start + batch]
+        product = d[chunk[:, 0]].multiply(f[chunk[:, 1]]).tocsr()
         product.eliminate_zeros()
         counts = np.diff(product.indptr)
         row_of = np.repeat(np.arange(len(counts)), counts)
-        order = np.lexsort((-product.data, row_of))
+        # one sort: by row, and within a row the heaviest first (a product of unit weights is below 1)
+        order = np.argsort(row_of - np.minimum(product.data, 0.999999), kind="stable")
         rank = np.arange(product.nnz) - product.indptr[row_of[order]]
         chosen = product.indices[order][rank < SHARED_TERMS]
         offsets = np.r_[0, np.cumsum(np.minimum(counts, SHARED_TERMS))].astype(np.int32)
         parts.append(pa.ListArray.from_arrays(pa.array(offsets), vocabulary.take(pa.array(chosen))))
-    return pa.concat_arrays(parts) if parts else pa.array([], pa.list_(pa.string()))
+    if not parts:
+        return pa.array([], pa.list_(pa.string()))
+    return pa.concat_arrays(parts).take(pa.array(back.ravel()))
 
 
 def score_framework(scope_id: str, units: pa.Table, vectors: ScopeVectors, p: dict) -> pa.Table:
@@ -191,7 +198,7 @@ def candidates_table(scope_id: str, units: pa.Table, vectors: ScopeVectors, d: s
     """Given the kept candidates of every chunk, return them as rows of CANDIDATES_SCHEMA."""
     is_dept, is_hd = vectors.kinds == "department", vectors.kinds == "hoat_dong"
     dept, hd = units.filter(pa.array(is_dept)), units.filter(pa.array(is_hd))
-    columns = {name: [] for name in CANDIDATES_SCHEMA.names}
+    columns = {name: [] for name in SCORES_SCHEMA.names}
     for level, chunks in found.items():
         if not chunks:
             continue
@@ -212,6 +219,22 @@ def candidates_table(scope_id: str, units: pa.Table, vectors: ScopeVectors, d: s
         columns["shared_terms"].append(shared_terms(d, f["hoat_dong"], rows, hds, vectors.terms))
     if not columns["scope_id"]:
         return CANDIDATES_SCHEMA.empty_table()
-    return pa.table({name: pa.concat_arrays([c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
-                                             for c in parts]).cast(CANDIDATES_SCHEMA.field(name).type)
-                     for name, parts in columns.items()}, schema=CANDIDATES_SCHEMA)
+    return with_second(pa.table({name: pa.concat_arrays([c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
+                                                         for c in parts]).cast(SCORES_SCHEMA.field(name).type)
+                                 for name, parts in columns.items()}, schema=SCORES_SCHEMA))
+
+
+def with_second(table: pa.Table) -> pa.Table:
+    """Given candidate rows, add the candidate ranked next after each one in its row and level (the second
+    candidate, for rank 1): its task_code and score, null for the last."""
+    if table.num_rows == 0:
+        return CANDIDATES_SCHEMA.empty_table()
+    order = pc.sort_indices(table, [("department_unit", "ascending"), ("level", "ascending"), ("rank", "ascending")])
+    table = table.take(order)
+    units, levels = table["department_unit"].to_numpy(), table["level"].to_numpy(zero_copy_only=False)
+    same_row = np.r_[(units[1:] == units[:-1]) & (levels[1:] == levels[:-1]), False]
+    nxt = np.r_[np.arange(1, table.num_rows), 0]
+    codes = table["task_code"].take(pa.array(nxt))
+    scores = table["score"].to_numpy()[nxt]
+    table = table.append_column("second_task_code", pc.if_else(pa.array(same_row), codes, None))
+    return table.append_column("second_score", pa.array(np.where(same_row, scores, np.nan), mask=~same_row))

@@ -1,14 +1,15 @@
-"""What the scores are computed from: the views of sql/ up to `int_row_terms`, in a private in-memory DuckDB.
+"""What the scores are computed from: the tables and views of sql/ up to `int_row_terms`, in the database being built.
 
 The views are the rules (which rows are compared with which framework, how a cell with several codes is cut,
-how text becomes terms); here each is materialized as a table, layer by layer, so that every layer is computed
-once. The terms are computed only for the scopes about to be scored: `int_units` is cut down to them first.
+how text becomes terms); the staging layers are tables already, and the terms are computed only for the
+scopes about to be scored (a filter on scope_id that DuckDB pushes down to int_units), once, into a temporary
+table.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -16,9 +17,12 @@ import pyarrow as pa
 
 # the source views the alignment reads (the run log and the failures play no part)
 INPUT_SOURCES = ("00_documents.sql", "01_tasks.sql")
-# the views from the units to the terms: computed for the scopes to score only
-UNITS_VIEW = "21_int_units.sql"
+# the views from units to terms, and the last of them: the scores are computed right after it is created
 TERM_VIEWS = ("22_int_row_fields.sql", "23_int_field_syllables.sql", "24_int_row_terms.sql")
+LAST_INPUT = TERM_VIEWS[-1]
+# while the scores are computed, each of those views is run once over the scopes to score, into a temporary table
+SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
+                "int_field_syllables": "scope_syllables", "int_row_terms": "scope_terms"}
 # a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order
 FINGERPRINT_SQL = """
 SELECT scope_id, any_value(kind = 'version_row') AS versions,
@@ -38,14 +42,9 @@ def input_sql(sql: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if name[0] not in "012":
             break
         out.append((name, text))
-        if name == TERM_VIEWS[-1]:
+        if name == LAST_INPUT:
             break
     return out
-
-
-def as_table(text: str) -> str:
-    """Given a view's SQL, return it creating a table of the same name instead (computed once, read often)."""
-    return text.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TABLE", 1)
 
 
 def rules_fingerprint(sql: list[tuple[str, str]], version: str) -> str:
@@ -62,34 +61,34 @@ def rules_fingerprint(sql: list[tuple[str, str]], version: str) -> str:
     return digest.hexdigest()
 
 
-def open_inputs(sql: list[tuple[str, str]], reference_tables: Callable[[duckdb.DuckDBPyConnection], None]
-                ) -> duckdb.DuckDBPyConnection:
-    """Given the SQL of sql/ and the function that creates the agency tables, return a connection holding every
-    input layer up to int_units as tables (the term views come later, for the chosen scopes only)."""
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
-    reference_tables(con)
-    for name, text in input_sql(sql):
-        if name in TERM_VIEWS:
-            continue
-        con.execute(text if name[0] == "0" else as_table(text))
-    return con
-
-
 def scope_fingerprints(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Given the input connection, return every scope with its fingerprint, kind and number of department units."""
     return [{"scope_id": s, "versions": v, "department_units": n, "fingerprint": f}
             for s, v, n, f in con.execute(FINGERPRINT_SQL).fetchall()]
 
 
+def scoped(text: str) -> str:
+    """Given the SQL of a term view, return it creating a temporary table over the scope_* tables instead."""
+    text = text.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP TABLE", 1)
+    return re.sub(r"\b(" + "|".join(SCOPED_NAMES) + r")\b", lambda m: SCOPED_NAMES[m[1]], text)
+
+
 def compute_terms(con: duckdb.DuckDBPyConnection, sql: list[tuple[str, str]], scopes: Iterable[str]) -> None:
-    """Cut int_units down to the given scopes, then materialize the term views over what is left."""
-    con.execute("CREATE OR REPLACE TEMP TABLE scopes_to_score AS SELECT unnest(?::VARCHAR[]) AS scope_id",
-                [sorted(scopes)])
-    con.execute("DELETE FROM int_units WHERE scope_id NOT IN (SELECT scope_id FROM scopes_to_score)")
-    for name, text in input_sql(sql):
+    """Compute the terms of the given scopes' units once, layer by layer as the term views say, into the
+    temporary table scope_terms (each layer computed once: faster than reading int_row_terms whole)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE scope_units AS SELECT * FROM int_units WHERE scope_id IN "
+                "(SELECT unnest(?::VARCHAR[]))", [sorted(scopes)])
+    for name, text in sql:
         if name in TERM_VIEWS:
-            con.execute(as_table(text))
+            con.execute(scoped(text))
+    for table in ("scope_fields", "scope_syllables"):      # only the terms are read: let the memory go
+        con.execute(f"DROP TABLE temp.{table}")
+
+
+def drop_terms(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables compute_terms made."""
+    for table in SCOPED_NAMES.values():
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def scope_units(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
@@ -101,7 +100,7 @@ def scope_units(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
 
 def scope_terms(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
     """Given a scope, return its (unit, term, tf) rows."""
-    return con.sql("SELECT unit_id, term, tf FROM int_row_terms WHERE scope_id = $scope",
+    return con.sql("SELECT unit_id, term, tf FROM scope_terms WHERE scope_id = $scope",
                    params={"scope": scope_id}).to_arrow_table()
 
 

@@ -1,8 +1,11 @@
-"""Bring the alignment store up to date before the database is built: compute only the scopes whose inputs changed.
+"""Bring the alignment store up to date while the database is built: compute only the scopes whose inputs changed.
 
-    reviews.csv ──check──► alignment/reviews.parquet
-    sql/ up to int_units ──► scopes and their keys ──► unchanged: the file is kept
-                                                     └► new or changed: terms (sql 22–24) ─► scores ─► file
+Called by pipeline.database.build right after sql/ has created int_row_terms, on the database being built:
+
+    reviews.csv ──check──► alignment/reviews.parquet                         (loaded by int_reviews)
+    int_units ──► scopes and their keys ──► unchanged: the file is kept
+                                         └► new or changed: int_row_terms ─► scores ─► file
+                                                            (loaded by int_alignment_candidates, int_version_pairs)
 
 A scope's key is a digest of the rules (the input SQL, its data tables, ALIGNMENT_VERSION) and of every
 column of the scope's units: a department plan that changed changes only the key of its framework.
@@ -11,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -40,35 +42,29 @@ def scope_key(rules: str, fingerprint: str) -> str:
     return hashlib.sha256(f"{rules}|{fingerprint}".encode()).hexdigest()[:20]
 
 
-def refresh_alignment(normalized: Path, sql: list[tuple[str, str]],
-                      reference_tables: Callable[[duckdb.DuckDBPyConnection], None]) -> dict:
-    """Given the output folder, the SQL of sql/ (build.view_sql) and the function creating the agency tables,
-    make alignment/ hold the reviews and the scores of every scope; return what was computed and reused."""
+def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: list[tuple[str, str]]) -> dict:
+    """Given the database being built (its SQL applied up to int_row_terms), the output folder and the SQL of
+    sql/, make alignment/ hold the reviews and the scores of every scope; return what was computed and reused."""
     started = time.perf_counter()
-    if inputs.UNITS_VIEW not in {name for name, _ in sql}:
-        return {"computed": [], "reused": [], "seconds": 0.0}     # a build without the alignment's views
     folder = store.store_folder(normalized)
     store.write_atomically(reviews_table(read_reviews(reviews_path(normalized))), folder / "reviews.parquet")
     store.ensure_empty_files(folder, SCHEMAS)
-    con = inputs.open_inputs(sql, reference_tables)
-    try:
-        rules = inputs.rules_fingerprint(sql, ALIGNMENT_VERSION)
-        wanted, todo = {}, []
-        for scope in inputs.scope_fingerprints(con):
-            if not scope["versions"] and not scope["department_units"]:
-                continue                        # a framework no plan is compared with: nothing to score
-            kind = "version_pairs" if scope["versions"] else "candidates"
-            path = store.scope_file(folder, kind, scope["scope_id"], scope_key(rules, scope["fingerprint"]))
-            wanted[scope["scope_id"]] = path
-            if not path.exists():
-                todo.append((scope["scope_id"], kind, path))
-        if todo:
-            inputs.compute_terms(con, sql, [scope_id for scope_id, _, _ in todo])
-            p = inputs.params(con)
-            for scope_id, kind, path in todo:
-                store.write_atomically(compute_scope(con, scope_id, kind, p), path)
-    finally:
-        con.close()
+    rules = inputs.rules_fingerprint(sql, ALIGNMENT_VERSION)
+    wanted, todo = {}, []
+    for scope in inputs.scope_fingerprints(con):
+        if not scope["versions"] and not scope["department_units"]:
+            continue                            # a framework no plan is compared with: nothing to score
+        kind = "version_pairs" if scope["versions"] else "candidates"
+        path = store.scope_file(folder, kind, scope["scope_id"], scope_key(rules, scope["fingerprint"]))
+        wanted[scope["scope_id"]] = path
+        if not path.exists():
+            todo.append((scope["scope_id"], kind, path))
+    if todo:
+        inputs.compute_terms(con, sql, [scope_id for scope_id, _, _ in todo])
+        p = inputs.params(con)
+        for scope_id, kind, path in todo:
+            store.write_atomically(compute_scope(con, scope_id, kind, p), path)
+        inputs.drop_terms(con)
     store.prune(folder, set(wanted.values()))
     log = {"computed": sorted(s for s, _, _ in todo), "reused": sorted(set(wanted) - {s for s, _, _ in todo}),
            "seconds": round(time.perf_counter() - started, 3)}

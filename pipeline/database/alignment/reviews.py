@@ -78,7 +78,7 @@ def read_reviews(path: Path) -> list[dict]:
 
 
 def reviews_table(rows: list[dict]) -> pa.Table:
-    """Given review lines, return them as the table stg_reviews is loaded from."""
+    """Given review lines, return them as the table int_reviews is loaded from."""
     return pa.Table.from_pylist(rows, schema=REVIEWS_SCHEMA)
 
 

@@ -4,7 +4,7 @@
       candidates/<scope>.<key>.parquet     a framework's candidate links (int_alignment_candidates)
       candidates/_empty.parquet            no rows, the table's columns: the folder is never empty
       version_pairs/<scope>.<key>.parquet  two versions of a plan lined up row to row (int_version_pairs)
-      reviews.parquet                      the analysts' reviews file, checked and typed (stg_reviews)
+      reviews.parquet                      the analysts' reviews file, checked and typed (int_reviews)
       last_refresh.json                    which scopes the last build computed and which it reused
 
 A file is written under a temporary name and renamed, so a killed build leaves a whole file or none; a
