@@ -99,8 +99,8 @@ def scope_units(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
 
 
 def scope_terms(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
-    """Given a scope, return its (unit, term, tf) rows."""
-    return con.sql("SELECT unit_id, term, tf FROM scope_terms WHERE scope_id = $scope",
+    """Given a scope, return its (unit, term, tf) rows, in one order (the sums of float products depend on it)."""
+    return con.sql("SELECT unit_id, term, tf FROM scope_terms WHERE scope_id = $scope ORDER BY unit_id, term",
                    params={"scope": scope_id}).to_arrow_table()
 
 
