@@ -22,7 +22,7 @@ COLUMNS = (*KEY, "verdict", "reviewer", "reviewed_at", "department_stt", "depart
 REVIEWS_SCHEMA = pa.schema([(name, pa.timestamp("us", tz="UTC") if name == "reviewed_at" else pa.string())
                             for name in COLUMNS])
 # the worksheet: what the reviewer reads, what they fill in (verdict, note), and the keys that bring it back
-WORKSHEET_COLUMNS = ("department", "department_stt", "department_content", "match_band", "rank", "task_code",
+WORKSHEET_COLUMNS = ("department", "area_code", "department_stt", "department_content", "match_band", "rank", "task_code",
                      "framework_task", "score", "margin", "shared_terms", "verdict", "note", "reviewer",
                      "plan_key", "row_key", "framework_key")
 
