@@ -2,9 +2,11 @@
 nhiệm vụ or hoạt động codes becomes one unit per code with its own text; uncoded frameworks show printed keys."""
 from __future__ import annotations
 
+import functools
+
 import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.database.build import SQL_DIR
@@ -46,10 +48,17 @@ WORDS = st.lists(st.sampled_from(["rà", "soát", "kế", "hoạch", "văn", "b�
                  min_size=1, max_size=6).map(" ".join)
 
 
-@given(texts=st.lists(WORDS, min_size=1, max_size=5), first=st.integers(1, 60))
-def test_code_pieces_give_back_every_piece(texts, first):
+@functools.cache
+def macro_connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute((SQL_DIR / "staging" / "13b_macros.sql").read_text(encoding="utf-8"))
+    return con
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(WORDS, min_size=1, max_size=5), first=st.integers(1, 60))
+def test_code_pieces_give_back_every_piece(texts, first):
+    con = macro_connection()
     codes = [f"3.{first + i}" for i in range(len(texts))]
     cell = " ".join([texts[0]] + [f"{code}. {text}" for code, text in zip(codes[1:], texts[1:], strict=True)])
     assert pieces(con, cell, codes) == list(zip(codes, texts, strict=True))
