@@ -46,6 +46,7 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
     """Given the database being built (its SQL applied up to int_row_terms), the output folder and the SQL of
     sql/, make alignment/ hold the reviews and the scores of every scope; return what was computed and reused."""
     started = time.perf_counter()
+    con.execute("SET enable_progress_bar = false")      # the build's output is a cron mail, not a terminal
     folder = store.store_folder(normalized)
     store.write_atomically(reviews_table(read_reviews(reviews_path(normalized))), folder / "reviews.parquet")
     store.ensure_empty_files(folder, SCHEMAS)
