@@ -114,6 +114,17 @@ def test_gold_precision_and_recall_reach_the_acceptance_bar(vp_score):
     assert vp_score.precision >= 0.80 and vp_score.recall >= 0.75, vp_score.report()
 
 
+def test_gold_bar_of_issue_13(vp_score):
+    """Precision ≥ 0.85 and recall ≥ 0.80 on the gold labels, top-3 recall printed (issue 13).
+
+    Measured: precision 0.88 (14/16), recall 0.87 (13/15), top-3 recall 0.93 (14/15); wrong: II.5 (2.21 for 2.17:
+    six nhiệm vụ of lĩnh vực II within 0.08 of each other), IV.1 (2.35 where the labels see no counterpart);
+    missed: III.5 (2.33 first, far below weak)."""
+    print(f"\nprecision {vp_score.precision:.2f}, recall {vp_score.recall:.2f}, top-3 recall {vp_score.top3_recall:.2f}")
+    assert vp_score.top3_recall >= 0.9
+    assert vp_score.precision >= 0.85 and vp_score.recall >= 0.80, vp_score.report()
+
+
 @pytest.mark.parametrize("weak_min", [0.24, 0.25, 0.26])
 def test_the_bar_holds_around_the_weak_threshold(sample, weak_min, tmp_path):
     """The weak threshold sits inside a range where the bar holds, not on a knife edge."""

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.database.alignment import store, weights
 from pipeline.database.alignment.store import read_log
-from tests.test_alignment import write_plans
+from tests.test_alignment import document, write_plans
 
 HA_TINH = ("ha-tinh-ubnd-tinh-2026-qd-3369.txt", "van-phong-ubnd-tinh-2026-phu-luc.txt", "so-ngoai-vu-2026-phu-luc.txt")
 COMPARED = ["department_doc_id", "department_row_no", "level", "rank", "task_code", "framework_row_no", "item_no",
@@ -173,3 +173,48 @@ def test_store_files_are_named_by_scope_and_key_and_pruned(tmp_path):
     assert store.prune(folder, {new}) == [old]
     assert sorted(p.name for p in (folder / "candidates").iterdir()) == ["_empty.parquet", new.name]
     assert pc.sum(pq.read_table(new)["x"]).as_py() == 1
+
+
+# ---------------------------------------------------------------- the row's role
+
+
+def role_plans(folder, content: str):
+    """A framework with two nhiệm vụ of one lĩnh vực: 2.1 gives the department chủ trì (through a collective),
+    2.2 only phối hợp, and 2.2's wording is closer to the department's row."""
+    docs = [document("fw", "UBND tỉnh Hà Tĩnh", "province"), document("d", "Sở Tư pháp", "department")]
+    tasks = [{"doc_id": "fw", "row_no": 1, "source_part": "appendix", "area_code": 7, "task_code": "2.1",
+              "task_codes": ["2.1"], "task": "Duy trì và cải tiến hệ thống tại các cơ quan", "content": "x",
+              "leads": ["Các cơ quan, đơn vị, địa phương"]},
+             {"doc_id": "fw", "row_no": 2, "source_part": "appendix", "area_code": 7, "task_code": "2.2",
+              "task_codes": ["2.2"], "task": "Kiểm tra việc áp dụng hệ thống quản lý chất lượng ISO tại các cơ quan",
+              "content": "y", "leads": ["Sở Khoa học và Công nghệ"], "partners": ["Các cơ quan, đơn vị, địa phương"]},
+             {"doc_id": "d", "row_no": 1, "source_part": "appendix", "area_code": 7, "stt": "1", "content": content}]
+    return write_plans(folder, docs, tasks)
+
+
+@pytest.mark.parametrize("content, role, expected", [
+    # the department's own work: the nhiệm vụ it leads comes first, though the other scores higher
+    ("Duy trì áp dụng hệ thống quản lý chất lượng ISO tại các phòng", "lead", ["2.1", "2.2"]),
+    # "phối hợp": the nhiệm vụ it supports comes first
+    ("Phối hợp kiểm tra việc áp dụng hệ thống quản lý chất lượng ISO", "partner", ["2.2", "2.1"]),
+])
+def test_a_nhiem_vu_that_gives_the_department_the_rows_role_comes_first(tmp_path, content, role, expected):
+    con = role_plans(tmp_path, content)
+    assert con.execute("SELECT role FROM stg_department_rows").fetchone() == (role,)
+    got = con.execute("""SELECT task_code, score, score_rank FROM alignment WHERE level = 'nhiem_vu'
+                         ORDER BY rank""").fetchall()
+    assert [c for c, _, _ in got] == expected
+    scores = dict((c, s) for c, s, _ in got)
+    if role == "lead":
+        assert scores["2.2"] > scores["2.1"] >= 0.25            # the order is the role's, not the score's
+
+
+def test_role_cues_are_lower_case_nfc_with_a_known_role():
+    import csv
+    import unicodedata
+
+    from pipeline.database.build import SCHEMAS_DIR
+    with (SCHEMAS_DIR / "role_cues.csv").open(encoding="utf-8", newline="") as fh:
+        cues = list(csv.DictReader(fh))
+    assert {c["cue"] for c in cues} >= {"phối hợp", "tham gia"}
+    assert all(c["cue"] == unicodedata.normalize("NFC", c["cue"]).lower() and c["role"] == "partner" for c in cues)

@@ -17,6 +17,9 @@ SELECT
     0.40::DOUBLE AS cross_area_min,     -- a framework row of another area is a candidate only from this score
     50::INTEGER  AS cross_area_max_df,  -- ... and only when it shares a term held by at most this many units
     3::INTEGER   AS top_k,              -- framework matches kept per department row and level
+    -- nhiệm vụ level: when the best candidate gives the department only the other role, candidates from this score
+    -- that give it the row's role come first (its own work: a nhiệm vụ it is chủ trì of; "phối hợp …": phối hợp)
+    0.25::DOUBLE AS role_first_min,
     -- cchc review: a row needs a look when its best match is weak, or the second is this close behind it
     0.05::DOUBLE AS review_margin,
     -- two versions of a plan: rows pair up from this cosine (same part, one-to-one, most similar first)

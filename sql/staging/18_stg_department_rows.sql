@@ -1,7 +1,8 @@
 -- stg_department_rows: one row per task row (phụ lục row or body bullet) of a department plan that has a
 -- framework, with the framework it is compared with and the department's canonical agency name. plan_key and
 -- row_key (the row's normalized text, macro text_key) identify the row across re-ingests and small edits of
--- the plan: reviews are keyed by them, never by row_no.
+-- the plan: reviews are keyed by them, never by row_no. role: 'partner' when the row says it supports others'
+-- work ("Phối hợp với …", "Tham gia …", stg_role_cues), else 'lead' (the department's own work).
 CREATE OR REPLACE TABLE stg_department_rows AS
 SELECT t.doc_id AS department_doc_id,
        t.row_no AS department_row_no,
@@ -9,6 +10,8 @@ SELECT t.doc_id AS department_doc_id,
        p.department_agency,
        p.plan_key,
        text_key(t.content) AS row_key,
+       CASE WHEN regexp_matches(lower(t.content), (SELECT string_agg(cue, '|') FROM stg_role_cues WHERE role = 'partner'))
+            THEN 'partner' ELSE 'lead' END AS role,
        t.source_part,
        t.area_code,
        t.subarea,

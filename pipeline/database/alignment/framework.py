@@ -13,7 +13,11 @@ The rules (parameters from alignment_params):
     a row echoing one sub-activity of an unrelated nhiệm vụ scores low;
   - w = weight_hoat_dong_match; the top_k eligible candidates per row and level are kept, best first (ties:
     the lower unit id of the hoạt động shown), each with the shared terms that weigh most in its cosine with that
-    hoạt động, and the candidate ranked next.
+    hoạt động, and the candidate ranked next;
+  - at the nhiệm vụ level, when the best candidate gives the department only the other role (phối hợp for a row
+    of its own work, chủ trì for a "phối hợp …" / "tham gia …" row: stg_department_rows.role), the candidates
+    from role_first_min that give it the row's role come first; a best candidate that assigns the department
+    nothing stays first (work the framework gave to others: responsibility_gaps).
 """
 from __future__ import annotations
 
@@ -68,18 +72,52 @@ def hoat_dong_pairs(units: pa.Table, kinds: np.ndarray) -> tuple[np.ndarray, np.
     return hds, nvs, keys
 
 
-def rank_candidates(found: Candidates, tie: np.ndarray, k: int) -> tuple[Candidates, np.ndarray]:
-    """Given one level's candidates from every block and a tie key per hoạt động, return each row's k best (score
-    first, then the lower key of the hoạt động shown) and their ranks 1..k."""
-    order = np.lexsort((tie[found.hd], -found.score, found.row))
+def rank_candidates(found: Candidates, tie: np.ndarray, k: int, first: np.ndarray | None = None
+                    ) -> tuple[Candidates, np.ndarray]:
+    """Given one level's candidates from every block, a tie key per hoạt động and which candidates come first,
+    return each row's k best (those first, then by score, then the lower key of the hoạt động shown) and their
+    ranks 1..k."""
+    first = np.zeros(len(found.row), bool) if first is None else first
+    order = np.lexsort((tie[found.hd], -found.score, ~first, found.row))
     ranked = found.take(order)
-    first = np.r_[0, np.flatnonzero(np.diff(ranked.row)) + 1] if len(order) else np.empty(0, dtype=np.int64)
-    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)])) + 1
+    starts = np.r_[0, np.flatnonzero(np.diff(ranked.row)) + 1] if len(order) else np.empty(0, dtype=np.int64)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)])) + 1
     return ranked.take(rank <= k), rank[rank <= k].astype(np.int32)
 
 
-def score_framework(scope_id: str, units: pa.Table, vectors: ScopeVectors, p: dict) -> pa.Table:
-    """Given one framework scope's units and vectors and alignment_params, return its candidate links."""
+def in_role(found: Candidates, dept: pa.Table, keys: list[str], roles: pa.Table, assigned: pa.Table
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Given nhiệm vụ candidates, the department units, the nhiệm vụ keys, each row's role and each plan's
+    assignments, return (whether each candidate assigns the department at all, whether in the row's role:
+    chủ trì for 'lead', phối hợp for 'partner')."""
+    asked = pa.table({"doc_id": dept["doc_id"].take(pa.array(found.row)),
+                      "row_no": dept["row_no"].take(pa.array(found.row)).cast(pa.int64()),
+                      "task_code": pa.array(keys, pa.string()).take(pa.array(found.key)),
+                      "at": pa.array(np.arange(len(found.row)))})
+    roles = roles.cast(pa.schema([("doc_id", pa.string()), ("row_no", pa.int64()), ("role", pa.string())]))
+    joined = asked.join(roles, ["doc_id", "row_no"]).join(assigned, ["doc_id", "task_code"]).sort_by("at")
+    role = joined["role"].to_numpy(zero_copy_only=False)
+    lead = pc.fill_null(joined["as_lead"], False).to_numpy(zero_copy_only=False).astype(bool)
+    partner = pc.fill_null(joined["as_partner"], False).to_numpy(zero_copy_only=False).astype(bool)
+    return lead | partner, np.where(role == "partner", partner, lead)
+
+
+def role_first(found: Candidates, tie: np.ndarray, assigned: np.ndarray, in_role: np.ndarray, least: float
+               ) -> np.ndarray:
+    """Given one level's candidates and whether each assigns the department (at all, in the row's role), return
+    which come first: from `least`, in the row's role, in rows whose best candidate assigns the department only
+    in the other role."""
+    order = np.lexsort((tie[found.hd], -found.score, found.row))
+    best = order[np.r_[True, found.row[order][1:] != found.row[order][:-1]]]
+    other_role = np.zeros(int(found.row.max()) + 1, bool)
+    other_role[found.row[best]] = assigned[best] & ~in_role[best]
+    return other_role[found.row] & in_role & (found.score >= least)
+
+
+def score_framework(scope_id: str, units: pa.Table, vectors: ScopeVectors, p: dict, roles: pa.Table | None = None,
+                    assigned: pa.Table | None = None) -> pa.Table:
+    """Given one framework scope's units and vectors, alignment_params, and (when known) each department row's
+    role and each plan's assignments (inputs.scope_roles), return its candidate links."""
     kinds = vectors.kinds
     is_dept, is_hd = kinds == "department", kinds == "hoat_dong"
     d = department_matrix(vectors, units, is_dept)
@@ -104,7 +142,14 @@ def score_framework(scope_id: str, units: pa.Table, vectors: ScopeVectors, p: di
                                                p).items():
                 found[level].append(got)
     tie = vectors.unit_ids[is_hd]
-    ranked = {level: rank_candidates(Candidates.concat(parts), tie, p["top_k"]) for level, parts in found.items()}
+    ranked = {}
+    for level, parts in found.items():
+        got = Candidates.concat(parts)
+        first = None
+        if level == "nhiem_vu" and roles is not None and assigned is not None and len(got.row):
+            anyhow, as_row = in_role(got, units.filter(pa.array(is_dept)), keys, roles, assigned)
+            first = role_first(got, tie, anyhow, as_row, p["role_first_min"])
+        ranked[level] = rank_candidates(got, tie, p["top_k"], first)
     return candidates_table(scope_id, units, vectors, d, hd, keys, ranked)
 
 

@@ -23,13 +23,25 @@ LAST_INPUT = TERM_VIEWS[-1]
 # while the scores are computed, each of those views is run once over the scopes to score, into a temporary table
 SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
                 "int_field_syllables": "scope_syllables", "int_row_terms": "scope_terms"}
-# a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order
+# a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order, and who the framework
+# assigns each nhiệm vụ to (the nhiệm vụ level prefers candidates that give the department the row's role)
 FINGERPRINT_SQL = """
-SELECT scope_id, any_value(kind = 'version_row') AS versions,
-       count(*) FILTER (WHERE kind = 'department') AS department_units,
-       md5(string_agg(hash(u)::VARCHAR, ',' ORDER BY unit_id)) AS fingerprint
-FROM int_units u
-GROUP BY scope_id
+WITH units AS (
+    SELECT scope_id, any_value(kind = 'version_row') AS versions,
+           count(*) FILTER (WHERE kind = 'department') AS department_units,
+           md5(string_agg(hash(u)::VARCHAR, ',' ORDER BY unit_id)) AS fingerprint
+    FROM int_units u
+    GROUP BY scope_id
+),
+assigned AS (
+    SELECT framework_doc_id AS scope_id,
+           md5(string_agg(hash(department_doc_id, task_code, as_lead, as_partner)::VARCHAR, ','
+                          ORDER BY department_doc_id, task_code)) AS fingerprint
+    FROM int_task_assignments
+    GROUP BY framework_doc_id
+)
+SELECT u.scope_id, u.versions, u.department_units, u.fingerprint || coalesce(a.fingerprint, '')
+FROM units u LEFT JOIN assigned a USING (scope_id)
 """
 
 
@@ -102,6 +114,16 @@ def scope_terms(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
     """Given a scope, return its (unit, term, tf) rows, in one order (the sums of float products depend on it)."""
     return con.sql("SELECT unit_id, term, tf FROM scope_terms WHERE scope_id = $scope ORDER BY unit_id, term",
                    params={"scope": scope_id}).to_arrow_table()
+
+
+def scope_roles(con: duckdb.DuckDBPyConnection, scope_id: str) -> tuple[pa.Table, pa.Table]:
+    """Given a framework scope, return (the role of each department row: doc_id, row_no, role) and (for each
+    department plan and nhiệm vụ: whether the framework makes the department chủ trì, phối hợp)."""
+    roles = con.sql("""SELECT department_doc_id AS doc_id, department_row_no AS row_no, role FROM stg_department_rows
+                       WHERE framework_doc_id = $scope""", params={"scope": scope_id}).to_arrow_table()
+    assigned = con.sql("""SELECT department_doc_id AS doc_id, task_code, as_lead, as_partner FROM int_task_assignments
+                          WHERE framework_doc_id = $scope""", params={"scope": scope_id}).to_arrow_table()
+    return roles, assigned
 
 
 def params(con: duckdb.DuckDBPyConnection) -> dict:

@@ -78,4 +78,4 @@ def compute_scope(con: duckdb.DuckDBPyConnection, scope_id: str, kind: str, p: d
     units, terms = inputs.scope_units(con, scope_id), inputs.scope_terms(con, scope_id)
     if kind == "version_pairs":
         return pair_versions(scope_id, units, scope_vectors(units, terms, p, ("version_row",)), p)
-    return score_framework(scope_id, units, scope_vectors(units, terms, p), p)
+    return score_framework(scope_id, units, scope_vectors(units, terms, p), p, *inputs.scope_roles(con, scope_id))
