@@ -80,10 +80,10 @@ def test_printed_key(macros, area, subarea, stt, row_no, expected):
 
 @pytest.fixture(scope="module")
 def sample(sample_ingest):
+    """The sample data's database (tests/conftest.py), read-only."""
     tmp, _ = sample_ingest
-    con = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
-    yield con
-    con.close()
+    with duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True) as con:
+        yield con
 
 
 @pytest.fixture(scope="module")

@@ -226,13 +226,19 @@ def report(label: str, f: dict, size: dict | None) -> None:
           + "; count(*) " + ", ".join(f"{k} {v:.2f} s" for k, v in f["query_s"].items()))
 
 
+def prepared(tmp: str, name: str, size: dict) -> tuple[Path, list[dict], list[dict]]:
+    """Given a temporary folder, a name and a corpus size, write that corpus into tmp/name; return it too."""
+    folder = Path(tmp) / name
+    folder.mkdir()
+    docs, tasks = corpus(size)
+    write_tables(folder, docs, tasks)
+    print(f"{name}: {len(docs):,} documents, {len(tasks):,} task rows")
+    return folder, docs, tasks
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "national"
-        folder.mkdir()
-        docs, tasks = corpus(NATIONAL)
-        write_tables(folder, docs, tasks)
-        print(f"national corpus: {len(docs):,} documents, {len(tasks):,} task rows")
+        folder, docs, tasks = prepared(tmp, "national", NATIONAL)
         report("national, first build", measured(folder), NATIONAL)
         docs, tasks, framework = one_plan_changed(docs, tasks)
         write_tables(folder, docs, tasks)
@@ -240,11 +246,7 @@ def main() -> None:
         report("nightly, one plan changed", nightly, None)
         print(f"   computed {nightly['log']['computed']} (the changed plan's framework is {framework})")
         del docs, tasks
-        big = Path(tmp) / "one-framework"
-        big.mkdir()
-        docs, tasks = corpus(ONE_BIG)
-        write_tables(big, docs, tasks)
-        print(f"one framework: {len(docs):,} documents, {len(tasks):,} task rows")
+        big, _, _ = prepared(tmp, "one-framework", ONE_BIG)
         report("one framework of 5,000 rows", measured(big), ONE_BIG)
 
 

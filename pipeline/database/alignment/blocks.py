@@ -112,6 +112,19 @@ def top_per_row(score: np.ndarray, ok: np.ndarray, k: int) -> tuple[np.ndarray, 
     return rows[keep], cols[keep]
 
 
+def level_scores(primary: np.ndarray, secondary: np.ndarray, members: np.ndarray, starts: np.ndarray,
+                 primary_is_hd: bool, w: float, k: int) -> tuple[np.ndarray, ...]:
+    """Given row × column cosines of one level (primary) and of the other (secondary), and for each primary column
+    its members among the secondary ones, return the top k (row, column, best member, score, hoạt động cosine,
+    nhiệm vụ cosine) of the level."""
+    best = group_best(secondary, members, starts)
+    hd_cos, nv_cos = (primary, best) if primary_is_hd else (best, primary)
+    score = w * hd_cos + (1 - w) * nv_cos
+    r, c = top_per_row(score, hd_cos > 0, k)
+    member = best_member(secondary, r, c, members, starts)
+    return r, c, member, score[r, c], hd_cos[r, c], nv_cos[r, c]
+
+
 def score_block(d: sparse.csr_matrix, rows: np.ndarray, block: Block, w: float, k: int) -> dict[str, Candidates]:
     """Given department vectors, the rows (global indices) of one block and its framework side, return each
     level's top k candidates of those rows within the block."""
@@ -122,17 +135,9 @@ def score_block(d: sparse.csr_matrix, rows: np.ndarray, block: Block, w: float, 
         hd = (d[chunk] @ block.hd_t).toarray().astype(np.float32)
         nv = (d[chunk] @ block.nv_t).toarray().astype(np.float32)
         # level hoat_dong: each hoạt động with the best of its nhiệm vụ
-        nv_of_hd = group_best(nv, block.key_of_pair, block.hd_starts)
-        score = w * hd + (1 - w) * nv_of_hd
-        r, c = top_per_row(score, hd > 0, k)
-        key = best_member(nv, r, c, block.key_of_pair, block.hd_starts)
-        found["hoat_dong"].append(Candidates(chunk[r], block.hds[c], block.keys[key], score[r, c], hd[r, c],
-                                             nv_of_hd[r, c], np.ones(len(r), bool)))
+        r, c, m, *values = level_scores(hd, nv, block.key_of_pair, block.hd_starts, True, w, k)
+        found["hoat_dong"].append(Candidates(chunk[r], block.hds[c], block.keys[m], *values, np.ones(len(r), bool)))
         # level nhiem_vu: each nhiệm vụ with its best hoạt động
-        hd_of_nv = group_best(hd, block.hd_of_pair, block.key_starts)
-        score = w * hd_of_nv + (1 - w) * nv
-        r, c = top_per_row(score, hd_of_nv > 0, k)
-        which = best_member(hd, r, c, block.hd_of_pair, block.key_starts)
-        found["nhiem_vu"].append(Candidates(chunk[r], block.hds[which], block.keys[c], score[r, c], hd_of_nv[r, c],
-                                            nv[r, c], np.ones(len(r), bool)))
+        r, c, m, *values = level_scores(nv, hd, block.hd_of_pair, block.key_starts, False, w, k)
+        found["nhiem_vu"].append(Candidates(chunk[r], block.hds[m], block.keys[c], *values, np.ones(len(r), bool)))
     return {level: Candidates.concat(parts) for level, parts in found.items()}
