@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from parsers.errors import Corrupt, UnsupportedFormat
@@ -19,25 +20,109 @@ BIG_MEMBER_BYTES = 8 * 1024 * 1024
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+SNIFF_BYTES = 64 * 1024            # how much of a file is read to say what it is
+WORD_STREAM = "WordDocument".encode("utf-16-le")          # an OLE container holding a Word 97-2003 file
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # …or a password-protected .docx
+# What the bytes can be, in words for the warning, and the parser that reads each.
+CONTENT = {"docx": "a Word .docx package", "pdf": "a PDF", "doc": "an old binary Word (.doc) file",
+           "rtf": "RTF", "html": "a web page (HTML)", "odt": "an OpenDocument text", "txt": "plain text"}
+PARSER_OF = {"docx": "docx", "pdf": "pdf", "doc": "doc", "rtf": "doc", "html": "doc", "odt": "doc", "txt": "txt"}
+_HTML_STARTS = (b"<!doctype html", b"<html", b"mime-version:", b"<?xml")
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What a file is read as, and the warning when its name says something else (None when they agree)."""
+
+    kind: str
+    warning: str | None = None
 
 
 def sniff(path: Path) -> str:
-    """Given a file, return txt, docx, pdf or doc from its extension, checked against its bytes."""
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
+    """Given a file, return txt, docx, pdf or doc: the parser its bytes call for."""
+    return sniff_file(path).kind
+
+
+def sniff_file(path: Path) -> Sniffed:
+    """Given a file, return the parser its bytes call for, with a warning when its extension says otherwise.
+
+    A .docx named .doc is read as a .docx, a PDF named .txt as a PDF, RTF or a web page saved
+    under a Word name goes to LibreOffice like a .doc. Bytes that are none of these keep the
+    extension's parser when they may still be one (a truncated zip), else fail naming the file.
+    """
+    named = SUFFIXES.get(path.suffix.lower())
+    if named is None:
         raise UnsupportedFormat(path, f"unsupported file type {path.suffix or '(none)'}")
     with path.open("rb") as fh:
-        start = fh.read(8)
+        start = fh.read(SNIFF_BYTES)
     if not start:
         raise Corrupt(path, "empty file")
-    expected = {"docx": b"PK\x03\x04", "pdf": b"%PDF", "doc": b"\xd0\xcf\x11\xe0"}.get(kind)
-    if kind == "docx" and start.startswith(OLE_MAGIC):
-        return kind                  # a password-protected .docx is an OLE container: the parser says so
-    if expected and not start.startswith(expected):
-        raise Corrupt(path, f"not a {kind.upper()} file (its first bytes say otherwise)")
-    if kind == "docx":
+    content = content_kind(path, start)
+    if content is None or (named == "txt" and content == "html"):
+        if named == "txt" or (named == "docx" and start.startswith(b"PK")):
+            return _checked(path, Sniffed(named))
+        raise Corrupt(path, f"not a {named.upper()} file (its first bytes say otherwise)")
+    if content == "ole" and named in ("doc", "docx"):
+        return _checked(path, Sniffed(named))     # an OLE container its parser looks into
+    if content == "ole":
+        raise Corrupt(path, f"not a {named.upper()} file (an Office container of another kind)")
+    kind = PARSER_OF[content]
+    if content == named:
+        return _checked(path, Sniffed(kind))
+    how = "converted with LibreOffice" if kind == "doc" else f"read as {kind.upper()}"
+    return _checked(path, Sniffed(kind, f"named {path.suffix} but its bytes are {CONTENT[content]}: {how}"))
+
+
+def _checked(path: Path, sniffed: Sniffed) -> Sniffed:
+    if sniffed.kind == "docx":
         check_zip(path)
-    return kind
+    return sniffed
+
+
+def content_kind(path: Path, start: bytes) -> str | None:
+    """Given a file's first bytes, return what they are (a key of CONTENT, or "ole": an Office container
+    of unknown content), or None when none of these."""
+    head = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    if start.startswith(b"%PDF") or head.startswith(b"%pdf"):
+        return "pdf"
+    if start.startswith(b"PK\x03\x04"):
+        return _zip_kind(path)
+    if start.startswith(OLE_MAGIC):
+        if ENCRYPTED_STREAM in start:
+            return "docx"                    # a password-protected .docx: its parser says so
+        return "doc" if WORD_STREAM in start else "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_HTML_STARTS) and (b"<html" in start[:4096].lower() or b"w:worddocument" in start.lower()):
+        return "html"
+    return "txt" if _is_text(start) else None
+
+
+def _zip_kind(path: Path) -> str | None:
+    """Given a zip file, return docx (a Word package), odt (OpenDocument text), or None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+                return "docx"
+            if "mimetype" in names and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+                return "odt"
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return None
+    return None
+
+
+def _is_text(start: bytes) -> bool:
+    """Say whether bytes read as text: a UTF-16 BOM, or UTF-8 without control characters."""
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    try:
+        text = start.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(start) - 4:       # a character cut at the end of the sample is fine
+            return False
+        text = start[: exc.start].decode("utf-8")
+    return not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text)
 
 
 def check_zip(path: Path) -> None:
@@ -95,6 +180,14 @@ def parser_for(kind: str) -> Callable[[Path], ParsedFile]:
 
 
 def parse_file(path: str | Path) -> ParsedFile:
-    """Given any plan file, return what its parser makes of it (errors name the file)."""
+    """Given any plan file, return what its parser makes of it (errors name the file).
+
+    A file whose bytes are not what its extension says is read as what its bytes say, and the
+    document's warnings say so first.
+    """
     path = Path(path)
-    return parser_for(sniff(path))(path)
+    sniffed = sniff_file(path)
+    parsed = parser_for(sniffed.kind)(path)
+    if sniffed.warning:
+        parsed.warnings.insert(0, sniffed.warning)
+    return parsed

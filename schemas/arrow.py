@@ -24,6 +24,8 @@ def arrow_type(annotation) -> tuple[pa.DataType, bool]:
         return arrow_type(inner[0])[0], True
     if origin is list:
         return pa.list_(arrow_type(args[0])[0]), False
+    if origin is dict:
+        return pa.map_(arrow_type(args[0])[0], arrow_type(args[1])[0]), False
     if origin is typing.Literal:
         return pa.string(), False
     if annotation in _SCALARS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SourceFormat = Literal["docx", "pdf", "txt"]
 IssuerLevel = Literal["province", "department", "commune", "unknown"]
@@ -67,13 +67,19 @@ class TaskRow(BaseModel):
     leads: list[str] = Field(default_factory=list, description="chủ trì, canonical agency names")
     partners_raw: str | None = Field(None, description="phối hợp, as printed")
     partners: list[str] = Field(default_factory=list)
+    lead_roles: dict[str, str] = Field(default_factory=dict,
+                                       description="chủ trì name → the role printed beside it ('chủ trì, phối hợp kiểm tra')")
+    partner_roles: dict[str, str] = Field(default_factory=dict, description="phối hợp name → the role printed beside it")
+    assigned_by: str | None = Field(None, description="the document that says who does it, when the cell cites one"
+                                                      " instead of an agency ('Theo phân công tại Quyết định …')")
     monitor_raw: str | None = Field(None, description="theo dõi, kiểm tra, đôn đốc, as printed")
     monitors: list[str] = Field(default_factory=list)
     timeline_raw: str | None = Field(None, description="thời gian thực hiện / hoàn thành, as printed")
     due_start: date | None = None
     due_end: date | None = None
     due_dates: list[date] = Field(default_factory=list, description="every deadline in the cell")
-    recurrence: str | None = Field(None, description="once|continuous|monthly|quarterly|periodic|on_event|per_roadmap")
+    recurrence: str | None = Field(None, description="once|continuous|weekly|monthly|quarterly|periodic|on_event"
+                                                     "|per_roadmap")
     timeline_condition: str | None = Field(None, description="the event an event-bound deadline waits for")
     budget_raw: str | None = Field(None, description="kinh phí, as printed")
     budget_vnd: int | None = None
@@ -82,4 +88,12 @@ class TaskRow(BaseModel):
     page: int | None = None
     table_index: int | None = None
     source_row: int | None = Field(None, description="line (text) or row index (table) in the source")
+    extra: dict[str, str] = Field(default_factory=dict,
+                                  description="header → text of the columns no field takes (named in documents.warnings)")
     warnings: list[str] = Field(default_factory=list)
+
+    @field_validator("lead_roles", "partner_roles", "extra", mode="before")
+    @classmethod
+    def _pairs_to_map(cls, value):
+        """A Parquet map reads back as (key, value) pairs: take them as the dict they were."""
+        return dict(value) if isinstance(value, list) else value

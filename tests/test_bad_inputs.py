@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.batch.manifest
+import pipeline.batch.workers
 from parsers import registry
 from parsers.textutil.legacy import unicode_to_tcvn3, unicode_to_vni
 from pipeline.batch import run as batch_run
@@ -166,6 +167,7 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(pipeline.batch.manifest, "open", deny, raising=False)   # where a worker first reads a file
+    monkeypatch.setattr(pipeline.batch.workers, "IN_PROCESS", True)            # … so read it in this process
     reason = check(tmp_path, before, tonight(tmp_path), "locked.txt")
     assert "permission denied" in reason
 
@@ -205,11 +207,14 @@ LEGACY = [("tcvn3", lambda text: unicode_to_tcvn3(text.replace("–", "-")).enco
 @pytest.mark.parametrize("code, encode", LEGACY, ids=[c[0] for c in LEGACY])
 def test_legacy_8bit_text_file(tmp_path, code, encode):
     before = yesterday(tmp_path)
+    # read in a folder of its own: beside plan-000.txt (the same plan in UTF-8) it is that plan's duplicate
+    legacy = tmp_path / "legacy"
     text = seed_path("000").read_text(encoding="utf-8")
-    (tmp_path / "raw" / f"so-ngoai-vu-{code}.txt").write_bytes(encode(text))
-    report = tonight(tmp_path)
+    (legacy / "raw").mkdir(parents=True)
+    (legacy / "raw" / f"so-ngoai-vu-{code}.txt").write_bytes(encode(text))
+    report = tonight(legacy)
     assert report.failures == [] and seen(tmp_path) == before
-    got = query(tmp_path / "cchc.duckdb", f"""select t.content from tasks t join documents d using (doc_id)
+    got = query(legacy / "cchc.duckdb", f"""select t.content from tasks t join documents d using (doc_id)
                 where d.source_file = 'so-ngoai-vu-{code}.txt' order by row_no""")
     want = query(tmp_path / "cchc.duckdb", """select t.content from tasks t join documents d using (doc_id)
                  where d.source_file = 'plan-000.txt' order by row_no""")

@@ -169,3 +169,46 @@ def test_generated_dates(day, pad, prefix):
 def test_generated_dates_without_year_use_plan_year(day):
     got = parse_deadline(f"Trước ngày {day.day}/{day.month}", day.year)
     assert got == Deadline(None, day, "once", None, (day,))
+
+
+# --- dates that are not deadlines, days written in words, weekly work (issue 11) -----------------
+
+@pytest.mark.parametrize("cell", [
+    "Theo Điều 17 Nghị định số 52/2015/NĐ-CP ngày 28/5/2015 của Chính phủ",
+    "Quyết định số 1441/QĐ-UBND ngày 25/9/2025",
+    "Nghị quyết số 35-NQ/TU ngày 29/12/2025 của Tỉnh ủy",
+    "Kế hoạch số 113/KH-UBND ngày 18 tháng 3 năm 2026",
+    "Luật Thi đua, khen thưởng ngày 15/6/2022",
+])
+def test_a_cited_documents_date_is_never_a_deadline(cell):
+    got = parse_deadline(cell, 2026)
+    assert (got.due_start, got.due_end, got.all_due) == (None, None, ())
+    assert len(got.warnings) == 1 and got.warnings[0].startswith("no deadline: only the date of a cited document")
+
+
+def test_a_deadline_beside_a_cited_document_is_kept():
+    got = parse_deadline("Trước ngày 30/6/2026 (theo Quyết định số 1441/QĐ-UBND ngày 25/9/2025)", 2026)
+    assert (got.due_end, got.all_due, got.warnings) == (D(2026, 6, 30), (D(2026, 6, 30),), ())
+
+
+@pytest.mark.parametrize("cell, plan_year, due_end, written", [
+    ("ngày 23 tháng 1", 2026, D(2026, 1, 23), False),
+    ("Trước ngày 23 tháng 01 năm 2026", 2026, D(2026, 1, 23), True),
+    ("ngày 5 tháng 12 năm 2025", 2026, D(2025, 12, 5), True),
+])
+def test_a_day_written_in_words_is_a_day_not_its_month(cell, plan_year, due_end, written):
+    got = parse_deadline(cell, plan_year)
+    assert (got.due_start, got.due_end, got.recurrence) == (None, due_end, "once")
+    assert bool(got.warnings) is (written and due_end.year != plan_year)
+
+
+@pytest.mark.parametrize("cell", ["định kỳ hằng tuần", "Hằng tuần", "Mỗi tuần báo cáo một lần", "hàng tuần"])
+def test_weekly(cell):
+    got = parse_deadline(cell, 2026)
+    assert (got.recurrence, got.due_end) == ("weekly", D(2026, 12, 31)) and "weekly" in RECURRENCES
+
+
+@pytest.mark.parametrize("cell", ["trong năm 2026", "Trong năm 2026", "trong năm 2026."])
+def test_within_a_year_ends_with_it(cell):
+    got = parse_deadline(cell, 2025)
+    assert (got.due_start, got.due_end) == (D(2026, 1, 1), D(2026, 12, 31))

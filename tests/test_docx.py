@@ -253,6 +253,21 @@ def test_text_between_tables_keeps_them_apart(tmp_path):
     assert len(parsed.grids) == 2
 
 
+def test_the_body_goes_on_after_a_task_table_set_in_it(tmp_path):
+    lines = ["KẾ HOẠCH", "Cải cách hành chính năm 2026", "III. NHIỆM VỤ VÀ GIẢI PHÁP",
+             "1. Cải cách thể chế", "- Rà soát văn bản quy phạm pháp luật"]
+    after = ["2. Cải cách thủ tục hành chính", "- Công bố thủ tục hành chính kịp thời",
+             "3. Cải cách tài chính công", "- Giao quyền tự chủ cho đơn vị sự nghiệp"]
+    table = task_table(cells("1", "Rà soát TTHC", "", "VP", "", "2026"))
+    parsed = parse_docx(write(tmp_path, [*lines, table, *after, "PHỤ LỤC", "Ghi chú của phụ lục"]))
+    texts = [b.text for b in parsed.body]
+    assert texts[-len(after):] == after and "Ghi chú của phụ lục" not in texts
+    body = [t for t in file_tasks(parsed) if t.source_part == "body"]
+    assert [(t.area_code, t.fields["content"]) for t in body] == [
+        (2, "Rà soát văn bản quy phạm pháp luật"), (3, "Công bố thủ tục hành chính kịp thời"),
+        (6, "Giao quyền tự chủ cho đơn vị sự nghiệp")]
+
+
 def test_table_after_the_phu_luc_that_is_no_task_table_is_reported(tmp_path):
     schedule = ("table", [cells("STT", "Đơn vị được kiểm tra", "Thời gian kiểm tra"), cells("1", "Sở Y tế", "Tháng 8"),
                           cells("2", "Sở Xây dựng", "Tháng 7")], 3)

@@ -50,9 +50,20 @@ def put_seed(raw: Path, key: str, name: str | None = None, extra: str = "") -> P
 
 
 def corpus(raw: Path, count: int) -> list[Path]:
-    """Write `count` distinct plan files (seed variants) into raw."""
-    return [put_seed(raw, SMALL[i % len(SMALL)], f"plan-{i:03d}.txt", "\n" * (i // len(SMALL)))
-            for i in range(count)]
+    """Write `count` distinct plan files (seed variants whose rows read differently) into raw."""
+    return [put_variant(raw, SMALL[i % len(SMALL)], f"plan-{i:03d}.txt", i // len(SMALL)) for i in range(count)]
+
+
+def put_variant(raw: Path, key: str, name: str, variant: int) -> Path:
+    """Copy a seed plan into raw as name; from variant 1 on, its last "CCHC" reads "CCHC (bản N)", so its
+    task rows differ from the seed's (a copy whose rows read the same is the same plan: a duplicate)."""
+    text = seed_path(key).read_text(encoding="utf-8")
+    if variant:
+        at = text.rfind("CCHC")
+        text = f"{text[:at]}CCHC (bản {variant}){text[at + 4:]}"
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / name).write_bytes(text.encode("utf-8"))
+    return raw / name
 
 
 def cchc(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -431,11 +442,10 @@ def test_a_failure_at_any_commit_step_keeps_the_last_state(tmp_path, monkeypatch
     monkeypatch.setattr(sys.modules[module], name, broken)
     with pytest.raises(OSError):
         run(tmp_path)
-    if name != "build_database":                        # a commit that did land is the new state
-        assert tables(tmp_path / "cchc.duckdb") == before
+    assert tables(tmp_path / "cchc.duckdb") == before   # the database is part of the commit: withdrawn too
     assert consistent(tmp_path / "cchc.duckdb")
     monkeypatch.undo()
-    assert run(tmp_path).new == (["plan-004.txt"] if name != "build_database" else [])
+    assert run(tmp_path).new == ["plan-004.txt"]
     assert query(tmp_path / "cchc.duckdb", "select count(*) from documents") == [(2,)]
     assert len(list((tmp_path / "normalized" / "snapshots").iterdir())) == 1
     assert query(tmp_path / "cchc.duckdb", "select status from runs order by started_at") == \

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from parsers.docx.numbering import Numbering, Styles
 from parsers.docx.package import check_package, open_package
-from parsers.docx.reader import DocReader, Paragraph, Table
+from parsers.docx.reader import DocReader, GridTooBig, Paragraph, Table
 from parsers.docx.wordml import W_ASCII, W_HANSI, W_LRPB, W_RFONTS, W
 from parsers.errors import Corrupt
 from parsers.grid import BodyLine, Grid, ParsedFile
@@ -32,8 +32,9 @@ def _flatten(blocks: Iterator[Paragraph | Table]) -> Iterator[Paragraph | Table]
 def assemble(blocks: Iterator[Paragraph | Table]) -> ParsedFile:
     """Given a document's blocks, return grids (task tables, split ones stitched) and body lines.
 
-    Body: the text before the phụ lục title (or before the first task table), layout
-    tables included cell by cell, so metadata sees the letterhead. Appendix head: the
+    Body: the text outside the phụ lục (before its title; all of it when there is none, so
+    the body goes on after a task table set in it), layout tables included cell by cell, so
+    metadata sees the letterhead. Appendix head: the
     lines between the phụ lục title and the first task table. A table carrying the same
     header as the task table just above it, or no header but the same columns, with no
     text in between, continues it (a table split by hand, or at a page). A real table
@@ -50,13 +51,12 @@ def assemble(blocks: Iterator[Paragraph | Table]) -> ParsedFile:
         if isinstance(block, Paragraph):
             for line in block.lines:
                 text_since_table = True
-                if grids:
-                    continue
                 if not in_appendix and is_appendix_title(line):
                     in_appendix = True
                 elif in_appendix:
-                    head.append(line)
-                else:
+                    if not grids:
+                        head.append(line)
+                else:                              # the body goes on after a task table set in it
                     body.append(BodyLine(line, block.number, block.page))
             continue
         if current is not None and not text_since_table and _continues(current, block):
@@ -71,7 +71,7 @@ def assemble(blocks: Iterator[Paragraph | Table]) -> ParsedFile:
             warnings.append(f"table {block.index} skipped: no task header ({_first_cells(block)})")
         elif in_appendix and not grids:
             head.extend(block.lines())
-        elif not grids:
+        elif not in_appendix:
             page = block.rows[0].page if block.rows else None
             body.extend(BodyLine(ln, block.first_paragraph, page) for ln in block.lines())
         text_since_table = False
@@ -104,7 +104,10 @@ def parse_docx(path: str | Path) -> ParsedFile:
     legacy = styles.legacy_fonts() or _uses_legacy_fonts(body)
     paged = next(body.iter(W_LRPB), None) is not None
     reader = DocReader(numbering, styles, legacy, paged)
-    return assemble(reader.blocks(body))
+    try:
+        return assemble(reader.blocks(body))
+    except GridTooBig as exc:
+        raise Corrupt(path, str(exc)) from None
 
 
 def _uses_legacy_fonts(body) -> bool:

@@ -50,10 +50,18 @@ from parsers.docx.wordml import (
     val,
 )
 from parsers.grid import GridRow
-from parsers.headers import header_map
+from parsers.headers import HEADER_SEARCH_ROWS, table_columns
 from parsers.textutil.clean import clean
 
-HEADER_SEARCH_ROWS = 5                  # a task table's header sits in its first rows
+# Word allows 63 columns; a row wider than this (gridSpan 30,000,000) is not a table anyone typed, and
+# a document of more cells than this (a plan has a few thousand) would cost gigabytes to hold.
+MAX_GRID_COLUMNS = 256
+MAX_GRID_CELLS = 2_000_000
+
+
+class GridTooBig(ValueError):
+    """A table wider, or a document with more cells, than a plan could have (the parser says which file)."""
+
 
 def _paragraph_props(ppr) -> tuple[str | None, tuple[str | None, str | None] | None]:
     """Given a w:pPr, return (style id, (numId, ilvl) or None)."""
@@ -143,6 +151,7 @@ class DocReader:
         self.marks = 0            # rendered page breaks seen so far
         self.paragraphs = 0
         self.tables = 0
+        self.cells = 0            # grid cells made so far (capped at MAX_GRID_CELLS)
 
     @property
     def page(self) -> int | None:
@@ -242,7 +251,8 @@ class DocReader:
 
     def table(self, tbl) -> Table:
         """Given a w:tbl, return its rows as grid rows: spans resolved, vMerge continue as None."""
-        table = Table(self.tables, [], len(tbl.findall(f"{W_TBLGRID}/{W_GRIDCOL}")), self.paragraphs + 1)
+        table = Table(self.tables, [], 0, self.paragraphs + 1)
+        table.width = _columns(len(tbl.findall(f"{W_TBLGRID}/{W_GRIDCOL}")), 0, table)
         self.tables += 1
         for n, tr in enumerate((c for c in _content(tbl) if c.tag == W_TR), 1):
             row = self._row(tr, n, table)
@@ -258,12 +268,13 @@ class DocReader:
 
     def _row(self, tr, n: int, table: Table) -> GridRow:
         page = self.page
-        before = to_int(val(tr.find(W_TRPR), W_GRIDBEFORE), 0)
+        before = _columns(to_int(val(tr.find(W_TRPR), W_GRIDBEFORE), 0), 0, table)
         cells: list[str | None] = [""] * before
         spans: dict[int, int] = {}
         start_marks, row_marks, last = self.marks, 0, None
         for tc in (c for c in _content(tr) if c.tag == W_TC):
             (span, _, hmerge), text, nested = self.cell(tc)
+            span = _columns(span, len(cells), table)
             if text is not None:
                 row_marks = max(row_marks, self.marks - start_marks)
                 self.marks = start_marks
@@ -279,7 +290,17 @@ class DocReader:
                 spans[last] = span
             cells += [text] + [None if text is None else ""] * (span - 1)
         self.marks = start_marks + row_marks
+        self.cells += max(len(cells), table.width)
+        if self.cells > MAX_GRID_CELLS:
+            raise GridTooBig(f"its tables hold more than {MAX_GRID_CELLS:,} cells, more than a plan could: refused")
         return GridRow(cells, source_row=n, page=page, spans=spans, table_index=table.index)
+
+
+def _columns(count: int, at: int, table: Table) -> int:
+    """Given how many grid columns a cell covers (or a row skips) from column `at`, return it, or raise GridTooBig."""
+    if at + count > MAX_GRID_COLUMNS:
+        raise GridTooBig(f"table {table.index} has a row {at + count:,} columns wide (Word allows 63): refused")
+    return max(count, 0)
 
 
 def _inline_nested(table: Table) -> None:
@@ -300,16 +321,17 @@ def find_header(table: Table) -> tuple[int | None, dict[int, str] | None]:
     is read as one row: each column takes its lowest label; the two rows become one.
     """
     rows = table.rows
+    cells = [row.cells for row in rows]
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns = header_map(row.cells)
+        columns = table_columns(row.cells, cells[i + 1 :])
         if i + 1 < len(rows) and (row.spans or None in rows[i + 1].cells):
             combined = _combine_header(row, rows[i + 1])
-            both = header_map(combined)
-            if both and len(both) > len(columns or {}):
+            both = table_columns(combined, cells[i + 2 :])
+            if both and len(both.fields) > len(columns.fields if columns else {}):
                 rows[i : i + 2] = [GridRow(combined, row.source_row, row.page, table_index=row.table_index)]
-                return i, both
+                return i, both.fields
         if columns:
-            return i, columns
+            return i, columns.fields
     return None, None
 
 

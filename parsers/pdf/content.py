@@ -40,3 +40,4 @@ class PageContent:
     tables: list[PageTable]
     lines: list[Line]
     scanned: bool = False
+    unreadable: bool = False                 # it has characters, but glyphs without a Unicode map

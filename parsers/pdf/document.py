@@ -21,6 +21,8 @@ from parsers.errors import Corrupt, Encrypted, NoTextLayer, ParseError
 from parsers.grid import BodyLine, Grid, ParsedFile
 from parsers.headers import is_appendix_title
 from parsers.pdf.content import FURNITURE, PageContent, PageTable
+from parsers.pdf.glyphs import REASON
+from parsers.pdf.limits import PageTooBig, check_page
 from parsers.pdf.page import read_page
 from parsers.pdf.stitch import find_header, group_rows, stitch_tables
 
@@ -101,7 +103,10 @@ def read_page_checked(path: Path, page, number: int, carry: PageTable | None = N
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
+        check_page(page.page_obj)
         return read_page(page, number, carry)
+    except PageTooBig as exc:
+        raise Corrupt(path, f"too big to read: {exc.args[0]}", page=number) from None
     except PdfminerException as exc:
         raise _pdf_error(path, exc, page=number) from None
     except (ValueError, TypeError, KeyError, AttributeError, AssertionError) as exc:
@@ -129,16 +134,17 @@ def read_scanned_pages(path: Path, pdf, pages: list[PageContent], ocr: bool | No
     if not scanned:
         return []
     numbers = _page_list([p.number for p in scanned])
+    why = REASON if all(p.unreadable for p in scanned) else "no text layer"
     if ocr_wanted(ocr):
         from parsers.pdf.ocr import read_scanned_page
 
         for content in scanned:
             found = read_scanned_page(path, pdf.pages[content.number - 1], content.number)
             content.tables, content.lines = found.tables, found.lines
-        return [f"{numbers} read by OCR: check the text"]
+        return [f"{numbers} read by OCR ({why}): check the text"]
     if not any(p.tables for p in pages):
-        raise NoTextLayer(path, f"no text layer: OCR needed ({numbers} scanned)")
-    return [f"{numbers} scanned, not read: no text layer (OCR needed)"]
+        raise NoTextLayer(path, f"{why}: OCR needed ({numbers} {'unreadable' if why == REASON else 'scanned'})")
+    return [f"{numbers} not read: {why} (OCR needed)"]
 
 
 def _page_list(numbers: list[int]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from parsers.pdf import cells as cells_
 from parsers.pdf.cells import Line
 from parsers.pdf.content import DEFAULT_PAD, FURNITURE, PageContent, PageTable
+from parsers.pdf.glyphs import unreadable_text
 
 MIN_TEXT_CHARS = 20          # a page with fewer printed chars than this and an image is a scanned page
 CUT_LINES = 1.6             # font sizes: a cell whose last line ends this near the table's bottom was cut
@@ -27,6 +28,8 @@ def read_page(page, number: int, carry: PageTable | None = None) -> PageContent:
     inked = [c for c in chars if c["text"].strip()]
     if len(inked) < MIN_TEXT_CHARS and page.images:
         return PageContent(number, [], cells_.chars_to_lines(inked, split_gap=cells_.BIG_GAP), scanned=True)
+    if unreadable_text(inked):                 # glyphs without a Unicode map: no text, though it has chars
+        return PageContent(number, [], [], scanned=True, unreadable=True)
     space = _space_width(chars)
     tables = []
     for found in page.find_tables(table_settings(page, edges)):

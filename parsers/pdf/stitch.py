@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex as re
 
 from parsers.grid import GridRow
-from parsers.headers import header_map
+from parsers.headers import find_columns, header_map
 from parsers.pdf import cells as cells_
 from parsers.pdf.content import PageTable
 from parsers.textutil.clean import fold, one_line
@@ -50,11 +50,8 @@ def _key(cells: list[str | None]) -> tuple[str, ...]:
 
 def find_header(rows) -> tuple[int, dict[int, str] | None]:
     """Given rows (cell lists or GridRows), return (index, {column: field}) of the header row."""
-    for i, row in enumerate(rows[:8]):
-        columns = header_map(row.cells if isinstance(row, GridRow) else row)
-        if columns:
-            return i, columns
-    return -1, None
+    found = find_columns([row.cells if isinstance(row, GridRow) else row for row in rows], search=8)
+    return (found[0], found[1].fields) if found else (-1, None)
 
 
 def group_rows(group: list[PageTable]) -> list[GridRow]:

@@ -144,7 +144,7 @@ _TIME_HEAD = re.compile(
 )
 _AMOUNT = re.compile(r"^\d{1,3}(?:[.,]\d{1,4})+$|^\d+\s*(?:trieu|ty|dong)\b")
 _MID_SPLIT = re.compile(
-    r"\s+(?=(?:Trong năm|Thường xuyên|Quý\s|Phòng\s|Trung tâm\s|Các phòng)\b)|\s+(?=\d{1,3}(?:\.\d{1,4})+\s*$)"
+    r"(?<!\s)\s+(?=(?:Trong năm|Thường xuyên|Quý\s|Phòng\s|Trung tâm\s|Các phòng)\b)|(?<!\s)\s+(?=\d{1,3}(?:\.\d{1,4})+\s*$)"
 )
 
 

@@ -1,4 +1,4 @@
-"""Small text helpers every step shares: NFC, accent folding, HTML remnants, roman numerals."""
+"""Small text helpers every step shares: NFC, accent folding, HTML remnants, control characters, roman numerals."""
 from __future__ import annotations
 
 import html
@@ -10,6 +10,12 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 _LIST_ITEM = re.compile(r"<li[^>]*>", re.I)
 _BLOCK_BREAK = re.compile(r"<\s*(?:br|/p|p|/li|/ul|/ol|/div)\b[^>]*>", re.I)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+# Terminal escape sequences (CSI "ESC [ … m", OSC "ESC ] … BEL", two-character ESC x), then any control
+# character left but tab and newline (C0, DEL, C1), the bidi embeddings, overrides, isolates and marks
+# (U+202A–202E, U+2066–2069, LRM, RLM, ALM), the BOM and interlinear annotation marks. No nesting: linear.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|\x1b[@-_]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
 
@@ -35,11 +41,23 @@ def strip_html(text: str) -> str:
     return html.unescape(text)
 
 
+def text_only(text: str) -> str:
+    """Given text from a file, return it without terminal escapes, control characters or bidi controls.
+
+    Tab and newline stay (a carriage return or a Unicode line separator becomes a newline), so what
+    an analyst reads is what is stored: no colours, no cursor moves, no text reversed by U+202E.
+    """
+    if not _CONTROLS.search(text) and "\u2028" not in text and "\u2029" not in text:
+        return text
+    text = _LINE_BREAKS.sub("\n", text)
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
 def clean(text: str | None) -> str:
-    """Given raw cell or paragraph text, return NFC text without HTML, spaces collapsed per line."""
+    """Given raw cell or paragraph text, return NFC text without HTML or controls, spaces collapsed per line."""
     if not text:
         return ""
-    text = strip_html(nfc(text))
+    text = strip_html(text_only(nfc(text)))
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
 

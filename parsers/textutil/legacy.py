@@ -273,12 +273,27 @@ def _decode_cp1252(data: bytes) -> str:
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Given a text file's bytes, return (Unicode NFC text, encoding label).
 
-    Tries UTF-16 (with BOM) and UTF-8 (with or without BOM), else cp1252 (Latin-1 for
-    bytes cp1252 leaves undefined).  The text is then checked with ``detect_legacy`` —
-    legacy text pasted into a UTF-8 file is caught too — and converted.  Labels:
-    'utf-8', 'utf-16', 'tcvn3', 'vni', 'cp1252'.
+    Tries UTF-16 (with BOM, or without one: `encodings.utf16_without_bom`) and UTF-8 (with or
+    without BOM; repaired when it was encoded twice), else Windows-1258 Vietnamese, else cp1252
+    (Latin-1 for bytes cp1252 leaves undefined).  The text is then checked with
+    ``detect_legacy`` — legacy text pasted into a UTF-8 file is caught too — and converted.
+    Labels: 'utf-8', 'utf-16', 'utf-16-le', 'utf-16-be', 'utf-8-twice', 'cp1258', 'tcvn3',
+    'vni', 'cp1252'.
     """
-    text, label = _decode_unicode(data) or (_decode_cp1252(data), "cp1252")
+    from parsers.textutil.encodings import cp1258_text, repair_double_utf8, utf16_without_bom
+
+    codec = None if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data)
+    if codec:
+        text, label = data[: len(data) // 2 * 2].decode(codec), codec
+    elif (unicode := _decode_unicode(data)) is not None:
+        text, label = unicode
+        repaired = repair_double_utf8(text) if label == "utf-8" else None
+        if repaired is not None:
+            text, label = repaired, "utf-8-twice"
+    elif (vietnamese := cp1258_text(data)) is not None:    # never claims TCVN3 or VNI text: their tones
+        return vietnamese, "cp1258"                         # are letters, not marks on vowels
+    else:
+        text, label = _decode_cp1252(data), "cp1252"
     legacy = detect_legacy(text)
     if legacy is None:
         return _nfc(text), label

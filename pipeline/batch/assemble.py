@@ -1,8 +1,8 @@
 """Assemble the next state from the plan and the workers' results: manifest entries and the tables.
 
 Files kept unchanged bring their rows from the last snapshot; fresh results bring theirs; a
-file whose content repeats an earlier one's is a duplicate; every sidecar's framework is
-resolved to a doc_id. Rows stay in path order, so the tables never depend on the workers.
+file that repeats a plan already kept is a duplicate (`duplicates.py`); every sidecar's
+framework is resolved to a doc_id. Rows stay in path order, so the tables never depend on the workers.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.batch.manifest import DUPLICATE, FAILED, OK, Entry, Manifest
+from parsers.textutil.printable import escape_line
+from pipeline.batch.duplicates import mark_duplicates, meta_of, rekey_rows, rows_key
+from pipeline.batch.manifest import FAILED, OK, Entry, Manifest
 from pipeline.batch.plan import Plan
 from pipeline.batch.store import read_table, table_path
 from pipeline.batch.workers import SAME, WorkResult
@@ -34,20 +36,29 @@ class Assembly:
 
 def assemble(plan: Plan, results: dict[str, WorkResult], previous: Manifest | None, prev_snapshot: Path | None,
              manifest: Manifest, now: datetime) -> Assembly:
-    """Given the plan, the workers' results and the last snapshot, return the tables and manifest to commit."""
+    """Given the plan, the workers' results and the last snapshot, return the tables and manifest to commit.
+
+    `prev_snapshot` is where kept documents' rows are read from (None: the plan re-reads them all).
+    """
     old = previous.files if previous else {}
     stamp = now.isoformat()
     entries: dict[str, Entry] = {}
-    for rel in plan.paths:
+    for rel in plan.rels:
         if rel in plan.keep:
             entries[rel] = replace(plan.keep[rel])     # a copy: the previous manifest stays as it was
         elif rel in plan.vanished:
             entries[rel] = plan.vanished[rel]
+        elif rel in plan.refused:
+            entries[rel] = plan.refused[rel]
         else:
             entries[rel] = entry_from(results[rel], old.get(rel), stamp, manifest.version.get("parser", ""))
-    winners = mark_duplicates(entries)
+    winners, rekeyed = mark_duplicates(entries, old)
     manifest.files = entries
     fresh = {rel: results[rel] for rel in winners if rel in results and results[rel].outcome == OK}
+    for rel, doc_id in rekeyed.items():
+        if rel in fresh:                               # a kept one was re-keyed by the run that first kept it
+            fresh[rel].document = {**fresh[rel].document, "doc_id": doc_id}
+            fresh[rel].tasks = rekey_rows(fresh[rel].tasks, doc_id)
 
     prev_docs = {}
     if prev_snapshot is not None and len(fresh) < len(winners):
@@ -86,31 +97,15 @@ def entry_from(result: WorkResult, old: Entry | None, stamp: str, parser_version
     if result.outcome == OK:
         entry.status, entry.doc_id = OK, result.document["doc_id"]
         entry.rows, entry.framework_ref = result.tasks.num_rows, result.framework_ref
+        entry.rows_key, entry.meta = rows_key(result.tasks), meta_of(result.document)
     else:
-        entry.error, entry.error_type = result.error, result.error_type
+        entry.error, entry.error_type = escape_line(result.error or "unknown error"), result.error_type
     return entry
-
-
-def mark_duplicates(entries: dict[str, Entry]) -> list[str]:
-    """Mark every file whose content repeats an earlier one (in path order) a duplicate; return the winners."""
-    seen: dict[str, str] = {}
-    winners = []
-    for rel, entry in entries.items():
-        if entry.status not in (OK, DUPLICATE) or not entry.doc_id:
-            continue
-        first = seen.setdefault(entry.doc_id, rel)
-        if first == rel:
-            entry.status, entry.error, entry.error_type, entry.duplicate_of = OK, None, None, None
-            winners.append(rel)
-        else:
-            entry.status, entry.duplicate_of, entry.error_type = DUPLICATE, first, "Duplicate"
-            entry.error = f"{rel}: same content as {first} (kept once, under {first})"
-    return winners
 
 
 def failure_row(rel: str, entry: Entry) -> dict:
     failed_at = datetime.fromisoformat(entry.processed_at) if entry.processed_at else None
-    return {"source_file": rel, "error": entry.error or "unknown error", "error_type": entry.error_type,
+    return {"source_file": rel, "error": escape_line(entry.error or "unknown error"), "error_type": entry.error_type,
             "sha256": entry.sha256, "size": entry.size, "failed_at": failed_at}
 
 

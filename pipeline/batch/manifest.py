@@ -11,9 +11,11 @@ same atomic step as the tables it describes.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,8 @@ class Entry:
     error: str | None = None
     error_type: str | None = None             # the ParseError subclass (Corrupt, NotAPlan, …) or OSError kind
     duplicate_of: str | None = None           # the file whose content this one repeats
+    rows_key: str | None = None               # fingerprint of its task rows' text (pipeline.batch.duplicates)
+    meta: dict | None = None                  # issuer, province, year, period, number: what tells two plans apart
     parser_version: str = ""
     first_seen_at: str = ""
     processed_at: str = ""
@@ -110,12 +114,22 @@ def _short(data: bytes) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """Given a file, return the hex SHA-256 of its bytes, read in chunks."""
+    """Given a regular file, return the hex SHA-256 of its bytes, read in chunks.
+
+    The file is opened non-blocking and must be a regular file: a FIFO put in a plan's place
+    raises at once instead of hanging the run until someone writes to it.
+    """
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open(path, "rb", opener=_open_nonblocking) as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device): not read")
         while chunk := fh.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def quick_stat(path: Path) -> tuple[int, int]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from parsers.errors import NotAPlan, ParseError
 from parsers.registry import parse_file
+from parsers.textutil.clean import text_only
+from parsers.textutil.printable import escape_line
 from pipeline.fields.metadata import issuer_agency, read_metadata
 from pipeline.fields.normalize import task_row
 from pipeline.fields.sidecar import apply_sidecar, read_sidecar
@@ -51,7 +53,7 @@ def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None,
     sidecar = read_sidecar(path)
     framework_ref = apply_sidecar(meta, sidecar)
     doc_id = sha[:16]
-    rows = [task_row(raw, doc_id, i + 1, meta.plan_year) for i, raw in enumerate(raw_tasks)]
+    rows = [stored_text(task_row(raw, doc_id, i + 1, meta.plan_year)) for i, raw in enumerate(raw_tasks)]
     document = PlanDocument(
         doc_id=doc_id, source_file=source_file, source_format=parsed.source_format, sha256=sha,
         title=meta.title, issuer=meta.issuer, issuer_agency=issuer_agency(meta.issuer),
@@ -61,19 +63,48 @@ def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None,
         warnings=parsed.warnings + meta.warnings, parser_version=PARSER_VERSION,
         ingested_at=ingested_at or datetime.now(UTC),
     )
-    return FileResult(source_file, document, rows, framework_ref)
+    framework_ref = text_only(framework_ref) if framework_ref else framework_ref
+    return FileResult(source_file, stored_text(document), rows, framework_ref)
 
+
+def stored_text(model):
+    """Given a row or document model, return it with every text field made text (no controls, escapes, bidi).
+
+    The parsers clean what they read; this is the last gate before Parquet, for what came by
+    other ways (sidecar values, warnings quoting the file, metadata lines, a column's header).
+    Strings, lists of strings and maps of strings (header → text, name → role) are all covered.
+    """
+    texts = {k: v for k, v in model.__dict__.items() if isinstance(v, str | list | dict) and v}
+    update = {k: _text_value(v) for k, v in texts.items()}
+    changed = {k: v for k, v in update.items() if v != texts[k]}
+    return model.model_copy(update=changed) if changed else model
+
+
+def _text_value(value):
+    """Given a field's value, return it with every string in it made text."""
+    if isinstance(value, str):
+        return text_only(value)
+    if isinstance(value, list):
+        return [text_only(x) if isinstance(x, str) else x for x in value]
+    return {text_only(k) if isinstance(k, str) else k: text_only(v) if isinstance(v, str) else v
+            for k, v in value.items()}
 
 
 def describe_failure(path: Path, exc: Exception) -> tuple[str, str]:
     """Given a file and what processing it raised, return (one-line reason naming the file, error type)."""
     if isinstance(exc, ParseError):
-        return str(exc), type(exc).__name__
+        return one_line(str(exc)), type(exc).__name__
     if isinstance(exc, OSError):
-        return describe_os_error(path, exc), type(exc).__name__
+        return one_line(describe_os_error(path, exc)), type(exc).__name__
     if isinstance(exc, MemoryError):
         return f"{path}: out of memory while parsing", "MemoryError"
-    return f"{path}: the parser crashed: {type(exc).__name__}: {exc}", type(exc).__name__
+    return one_line(f"{path}: the parser crashed: {type(exc).__name__}: {exc}"), type(exc).__name__
+
+
+def one_line(reason: str) -> str:
+    """Given a failure's reason, return it as stored: on one line, every control or bidi character
+    written as an escape (a file name keeps what it is really called, so the analyst can find it)."""
+    return escape_line(reason)
 
 
 def run_files(paths: list[Path], raw_dir: Path) -> list[FileResult]:

@@ -1,13 +1,17 @@
-"""The batch over a folder: lock → list → plan → parse (in parallel) → assemble → commit → views → run log.
+"""The batch over a folder: lock → list → plan → parse (in parallel) → assemble → commit (+ database) → run log.
 
     raw files ──plan (manifest)──► to read ──workers──► results ─┐
                 └──────────────► unchanged (rows kept) ──────────┴─► tables ─► snapshot ─► DuckDB
 
 `ingest` is the entry point for callers and the CLI; `run` does the work under the output
-folder's lock and logs it to runs.jsonl, with the exit code the CLI returns.
+folder's and the database's locks and logs it to runs.jsonl (a line when it starts, completed
+when it ends), with the exit code the CLI returns. The commit is the new snapshot and the
+database together: when the database cannot be built, `current` goes back to the last snapshot,
+so "nothing changed" is true whenever the run says it.
 """
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -17,14 +21,33 @@ from pathlib import Path
 import pyarrow as pa
 
 from parsers.registry import available_kinds
+from parsers.textutil.printable import escape_line
 from pipeline.batch.assemble import Assembly, assemble
-from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED
-from pipeline.batch.lock import LockBusy, run_lock
+from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED, RunFailed
+from pipeline.batch.lock import LockBusy, database_lock, run_lock
 from pipeline.batch.manifest import DUPLICATE, OK, Entry, Manifest, version_key
-from pipeline.batch.plan import Plan, discover, make_plan
+from pipeline.batch.plan import Plan, check_removals, discover, make_plan
 from pipeline.batch.process import PARSER_VERSION
-from pipeline.batch.runlog import Console, RunRecord, Silent, append_run, ensure_log
-from pipeline.batch.store import collect_garbage, commit, ensure_links, read_current, read_table, table_path
+from pipeline.batch.runlog import (
+    Console,
+    LogLine,
+    RunRecord,
+    Silent,
+    append_run,
+    ensure_log,
+    finish_run,
+    start_run,
+)
+from pipeline.batch.store import (
+    collect_garbage,
+    commit,
+    ensure_links,
+    read_current,
+    read_table,
+    roll_back,
+    snapshot_trouble,
+    table_path,
+)
 from pipeline.batch.workers import (
     DEFAULT_FILE_TIME_LIMIT,
     SAME,
@@ -33,13 +56,14 @@ from pipeline.batch.workers import (
     default_jobs,
     parse_all,
 )
-from pipeline.database.build import build_database, database_stamp, expected_stamp
+from pipeline.database.build import DatabaseBusy, build_database, expected_stamp, wait_for_database
 from schemas.arrow import documents_schema, failures_schema
 from schemas.models import PlanDocument, TaskRow
 
+__all__ = ["RunFailed", "ingest", "run", "IngestReport", "Failure"]
 
-class RunFailed(Exception):
-    """The run itself cannot go on (not one file's fault); nothing was changed."""
+DEFAULT_DB_WAIT_S = 60.0           # how long a run waits for an analyst's read-write session to close
+DB_WAIT_ENV = "CCHC_DB_WAIT"
 
 
 @dataclass
@@ -67,6 +91,7 @@ class IngestReport:
     unchanged: int = 0
     reprocess_reason: str | None = None
     record: object = None                              # the pipeline.batch.runlog.RunRecord of the run
+    killed: list[RunRecord] = field(default_factory=list)   # earlier runs found killed (marked in runs)
 
     @property
     def tasks(self) -> list[TaskRow]:
@@ -83,21 +108,24 @@ class IngestReport:
 
 
 def ingest(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = False, jobs: int | None = None,
-           console=None) -> IngestReport:
+           console=None, allow_removals: bool = False, db_wait_s: float | None = None) -> IngestReport:
     """Parse the files under raw_dir into Parquet under out_dir and the DuckDB views at db_path.
 
     Full by default (every file parsed again); `incremental=True` reads only new and changed
-    files. Raises pipeline.batch.lock.LockBusy when another run holds the output folder.
+    files. Raises pipeline.batch.lock.LockBusy when another run holds the output folder or the
+    database, RunFailed when the run refuses or fails (its message says what is live).
     """
-    return run(raw_dir, out_dir, db_path, incremental=incremental, jobs=jobs, console=console)
+    return run(raw_dir, out_dir, db_path, incremental=incremental, jobs=jobs, console=console,
+               allow_removals=allow_removals, db_wait_s=db_wait_s)
 
 
 def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True, jobs: int | None = None,
-        console: Console | None = None, time_limit_s: float = DEFAULT_FILE_TIME_LIMIT) -> IngestReport:
-    """Run the batch under the output folder's lock; log it to runs.jsonl; return its report.
+        console: Console | None = None, time_limit_s: float = DEFAULT_FILE_TIME_LIMIT,
+        allow_removals: bool = False, db_wait_s: float | None = None) -> IngestReport:
+    """Run the batch under the locks; log it to runs.jsonl; return its report.
 
-    Raises LockBusy (another run holds the lock) or RunFailed / any other exception (the run
-    failed; the last committed state is untouched).
+    Raises LockBusy (another run holds a lock) or RunFailed / any other exception (the run
+    failed; the last committed state is untouched unless the RunFailed message says otherwise).
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -105,48 +133,69 @@ def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True
     record = RunRecord(run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}", started_at=started.isoformat(),
                        mode="incremental" if incremental else "full", raw_dir=str(raw_dir), jobs=jobs,
                        parser_version=PARSER_VERSION)
+    options = (allow_removals, db_wait_s)
     try:
-        with run_lock(out_dir):
+        with run_lock(out_dir), database_lock(db_path):
+            line = None
             try:
+                line, killed = start_run(out_dir, record)
                 report = _run_locked(raw_dir, out_dir, db_path, incremental, jobs, console or Silent(),
-                                     time_limit_s, record, started)
+                                     time_limit_s, record, started, options)
+                report.killed = killed
             except BaseException as exc:
                 record.status, record.exit_code = "failed", EXIT_RUN_FAILED
-                record.error = f"{type(exc).__name__}: {exc}"
-                _log(out_dir, record, clock)
+                record.error = escape_line(f"{type(exc).__name__}: {exc}")
+                _log(out_dir, record, clock, line)
                 raise
     except LockBusy as exc:
         record.status, record.exit_code, record.error = "locked", EXIT_LOCKED, str(exc)
-        _log(out_dir, record, clock)
+        _log(out_dir, record, clock, None)
         raise
     failed = report.failed_now
     record.status = "some_failed" if failed else "ok"
     record.exit_code = EXIT_SOME_FAILED if failed else EXIT_OK
-    _log(out_dir, record, clock)
+    _log(out_dir, record, clock, line)
     report.record = record
     return report
 
 
-def _log(out_dir: Path, record: RunRecord, clock: float) -> None:
+def database_wait(seconds: float | None) -> float:
+    """Return how long to wait for a database held read-write: the argument, else CCHC_DB_WAIT, else 60 s."""
+    if seconds is not None:
+        return max(seconds, 0.0)
+    value = os.environ.get(DB_WAIT_ENV, "").strip()
+    try:
+        return max(float(value), 0.0) if value else DEFAULT_DB_WAIT_S
+    except ValueError:
+        raise RunFailed(f"{DB_WAIT_ENV}={value!r}: give a number of seconds") from None
+
+
+def _log(out_dir: Path, record: RunRecord, clock: float, line: LogLine | None) -> None:
     record.ended_at = datetime.now(UTC).isoformat()
     record.total_s = round(time.perf_counter() - clock, 3)
     try:
-        append_run(out_dir, record)
+        if line is None:
+            append_run(out_dir, record)
+        else:
+            finish_run(out_dir, record, line)
     except OSError:
         pass                                   # the run's outcome matters more than its log line
 
 
 def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, jobs: int, console: Console,
-                limit: float, record: RunRecord, now: datetime) -> IngestReport:
+                limit: float, record: RunRecord, now: datetime, options: tuple[bool, float | None]) -> IngestReport:
+    allow_removals, db_wait_s = options[0], database_wait(options[1])
     tick = time.perf_counter()
     collect_garbage(out_dir)                   # leftovers of a run killed mid-way (not current: unread)
     previous, prev_snapshot = read_current(out_dir)
+    trouble = snapshot_trouble(out_dir, previous, prev_snapshot)
+    rows_from = None if trouble else prev_snapshot         # a damaged snapshot's rows are never read
     version, kinds = version_key(), available_kinds()
     paths = discover(raw_dir)
-    if incremental and not paths and previous and previous.files:
-        raise RunFailed(f"{raw_dir} lists no plan file but {len(previous.files)} were ingested before: is the"
-                        " shared folder mounted? Nothing was changed (run a full `cchc ingest` to empty the tables)")
-    plan = make_plan(paths, raw_dir, previous, version, kinds, incremental, now.isoformat())
+    refuse_listing(paths, raw_dir, previous, allow_removals)
+    plan = make_plan(paths, raw_dir, previous, version, kinds, incremental, now.isoformat(),
+                     repair=f"the last snapshot cannot be trusted: {trouble}" if trouble else None)
+    check_removals(plan, previous, raw_dir, allow_removals)
     old = previous.files if previous else {}
     items = [WorkItem(str(plan.paths[rel]), str(raw_dir), rel,
                       old[rel].sha256 if rel in old else None,
@@ -159,43 +208,84 @@ def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, 
     record.parse_s, tick = round(time.perf_counter() - tick, 3), time.perf_counter()
 
     manifest = Manifest(version, kinds, run_id=record.run_id, committed_at=now.isoformat())
-    built = assemble(plan, results, previous, prev_snapshot, manifest, now)
+    built = assemble(plan, results, previous, rows_from, manifest, now)
     record.rows_parsed = sum(r.tasks.num_rows for r in results.values() if r.outcome == OK)
     for result in results.values():
         result.tasks = None                    # in the assembled table now: let the memory go
-    snapshot = write_snapshot(out_dir, record.run_id, built, previous, prev_snapshot)
+    try:
+        db_stamp = wait_for_database(db_path, db_wait_s, console.note)
+    except DatabaseBusy as busy:
+        raise RunFailed(f"{busy}; nothing was changed") from None
+    snapshot = write_snapshot(out_dir, record.run_id, built, previous, rows_from)
     record.wrote_snapshot = snapshot != prev_snapshot
-    collect_garbage(out_dir)
     record.write_s, tick = round(time.perf_counter() - tick, 3), time.perf_counter()
 
-    ensure_log(out_dir)
-    stamp = expected_stamp(out_dir, snapshot.name if snapshot else "", version)
-    if database_stamp(db_path) != stamp:
-        build_database(db_path, out_dir, stamp=stamp)
+    try:
+        ensure_log(out_dir)
+        stamp = expected_stamp(out_dir, snapshot.name if snapshot else "", version)
+        if db_stamp != stamp:
+            build_database(db_path, out_dir, stamp=stamp)
+            record.db_rebuilt = True
+    except BaseException as exc:
+        if record.wrote_snapshot:
+            withdraw(out_dir, db_path, snapshot, prev_snapshot, exc)
+        if isinstance(exc, DatabaseBusy):
+            raise RunFailed(f"{exc}; nothing was changed") from None
+        raise
     record.db_s = round(time.perf_counter() - tick, 3)
-    return _report(plan, results, built, old, out_dir, record, snapshot)
+    try:                                       # committed: from here on a failure must not say "nothing changed"
+        collect_garbage(out_dir)
+        return _report(plan, results, built, old, out_dir, record, snapshot)
+    except Exception as exc:
+        raise RunFailed(f"the new state is live (snapshot {snapshot.name if snapshot else '-'}, {db_path} reads it),"
+                        f" but the run failed after committing it: {type(exc).__name__}: {exc}",
+                        changed_nothing=False) from exc
+
+
+def refuse_listing(paths: list[Path], raw_dir: Path, previous: Manifest | None, allow_removals: bool) -> None:
+    """Raise RunFailed when data/raw cannot be listed, or lists no plan file (unless removals are allowed)."""
+    unlisted = getattr(paths, "unlisted", [])
+    if "" in unlisted:
+        raise RunFailed(f"{paths.refused[''].error}; nothing was changed")
+    if not paths and not allow_removals and not (previous and previous.files):
+        raise RunFailed(f"{raw_dir} lists no plan file: nothing to ingest, nothing was changed (is the shared folder"
+                        " mounted? to build empty tables on purpose, run again with --allow-removals)")
+
+
+def withdraw(out_dir: Path, db_path: Path, snapshot: Path, prev_snapshot: Path | None, exc: BaseException) -> None:
+    """The database step failed after the swap: make the last snapshot current again, or say what is live."""
+    try:
+        roll_back(out_dir, snapshot, prev_snapshot)
+    except OSError as undo:
+        raise RunFailed(f"{db_path} could not be rebuilt ({type(exc).__name__}: {exc}) and the new snapshot could"
+                        f" not be withdrawn ({undo}): the Parquet tables now hold snapshot {snapshot.name}, and the"
+                        f" views of {db_path} read them; run again to rebuild the database",
+                        changed_nothing=False) from exc
 
 
 def write_snapshot(out_dir: Path, run_id: str, built: Assembly, previous: Manifest | None,
-                   prev_snapshot: Path | None) -> Path | None:
-    """Commit the assembled state as a new snapshot when anything differs; return the current snapshot."""
+                   rows_from: Path | None) -> Path | None:
+    """Commit the assembled state as a new snapshot when anything differs; return the current snapshot.
+
+    `rows_from` is the last snapshot when its tables can be trusted (compared with, linked from), else None.
+    """
     tables: dict[str, pa.Table | Path] = {}
     prev_rows = {}
-    if prev_snapshot is not None:
+    if rows_from is not None:
         for name, schema in (("documents", documents_schema()), ("failures", failures_schema())):
             try:
-                prev_rows[name] = read_table(prev_snapshot, name, schema).to_pylist()
+                prev_rows[name] = read_table(rows_from, name, schema).to_pylist()
             except ValueError:                 # written with an older table schema: never the same, rewrite it
                 prev_rows[name] = None
     for name, rows, schema in (("documents", built.documents, documents_schema()),
                                ("failures", built.failures, failures_schema())):
-        same = prev_snapshot is not None and prev_rows[name] == rows
-        tables[name] = table_path(prev_snapshot, name) if same else pa.Table.from_pylist(rows, schema=schema)
-    tables["tasks"] = built.tasks if built.tasks is not None else table_path(prev_snapshot, "tasks")
+        same = rows_from is not None and prev_rows[name] == rows
+        tables[name] = table_path(rows_from, name) if same else pa.Table.from_pylist(rows, schema=schema)
+    tables["tasks"] = built.tasks if built.tasks is not None else table_path(rows_from, "tasks")
     changed = any(not isinstance(t, Path) for t in tables.values())
     if not changed and built.manifest.same_content(previous):
         ensure_links(out_dir)                  # a no-op unless someone removed the fixed names
-        return prev_snapshot
+        return rows_from
     return commit(out_dir, run_id, tables, built.manifest)
 
 

@@ -9,10 +9,13 @@
       .ingest.lock                             held while a run is going (pipeline.batch.lock)
 
 A run writes a new snapshot folder under a temporary name (files fsynced), renames it into
-place, then swaps `current`. Killed at any instant, a reader finds either the old snapshot or
+place, then swaps `current`; when the database step after it fails, `current` is swapped back
+(`roll_back`), so the commit is the snapshot and the database together. Killed at any instant, a reader finds either the old snapshot or
 the new one, each complete, and the manifest always describes the tables beside it. A table a
 run did not change is hard-linked into the new snapshot, not rewritten; a run that changes
-nothing writes nothing. Old snapshots are removed only once `current` points elsewhere.
+nothing writes nothing. Old snapshots are removed only once `current` points elsewhere and the
+database is built. `snapshot_trouble` tells the next run when a table file of the current
+snapshot is missing or damaged, so it reads the files again and heals the store.
 """
 from __future__ import annotations
 
@@ -49,6 +52,40 @@ def read_current(out_dir: Path) -> tuple[Manifest | None, Path | None]:
         return None, None
     manifest = read_manifest(snap / MANIFEST_NAME)
     return (manifest, snap) if manifest else (None, None)
+
+
+def snapshot_trouble(out_dir: Path, manifest: Manifest | None, snapshot: Path | None) -> str | None:
+    """Given the output folder and its last commit, return why that commit's tables cannot be trusted
+    (`current` dangling, a manifest, table file missing or damaged, a row count the manifest does not
+    have), else None. Only footers are read: cheap enough for every run."""
+    if snapshot is None:
+        link = out_dir / CURRENT
+        if not link.is_symlink():
+            return None
+        return f"`current` names {os.readlink(link)}, whose manifest is missing or damaged"
+    ok = [e for e in manifest.files.values() if e.status == "ok"]
+    expected = {"documents": len(ok), "tasks": sum(e.rows for e in ok), "failures": len(manifest.files) - len(ok)}
+    for name, rows in expected.items():
+        path = table_path(snapshot, name)
+        try:
+            found = pq.read_metadata(path).num_rows
+        except FileNotFoundError:
+            return f"{path.name} of snapshot {snapshot.name} is missing"
+        except (OSError, pa.ArrowException) as exc:
+            return f"{path.name} of snapshot {snapshot.name} is damaged ({str(exc).splitlines()[0][:120]})"
+        if found != rows:
+            return f"{path.name} of snapshot {snapshot.name} holds {found} rows where its manifest counts {rows}"
+    return None
+
+
+def roll_back(out_dir: Path, new: Path, previous: Path | None) -> None:
+    """Make `current` name the previous snapshot again (nothing, before the first commit); remove the new one."""
+    if previous is not None:
+        point_current(out_dir, previous)
+    else:
+        (out_dir / CURRENT).unlink(missing_ok=True)
+        fsync_dir(out_dir)
+    shutil.rmtree(new, ignore_errors=True)
 
 
 def table_path(snapshot: Path, table: str) -> Path:

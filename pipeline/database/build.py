@@ -1,15 +1,28 @@
-"""(Re)create the DuckDB database whose views read the Parquet files.
+"""(Re)create the DuckDB database whose views read the Parquet files, keeping whatever analysts added to it.
 
 Views live in `sql/<layer>/*.sql`, applied layer by layer (sources: the Parquet tables and the
 run log; staging `stg_*`: typed and cleaned; intermediate `int_*`: tokens, weights, candidate
 pairs; marts: coverage, gaps, conflicts), in name order within a layer; `{normalized}` in them stands for the
 folder holding the Parquet files, `{schemas}` for the folder of data tables (CSV) the views
-read. The database is built under a temporary name and renamed over the old one, so an
-analyst's open query never meets a half-built database.
+read.
+
+The database is built under a temporary name and renamed over the old one, so an analyst's
+open query never meets a half-built database. The build starts from a copy of the old file,
+drops only the objects the last build recorded as its own (`cchc_meta.objects`) and creates
+them again, so an analyst's schema, tables, views and macros come through every rebuild. While
+it copies and renames it holds a read-only connection to the old file: a read-write session
+cannot start in between and write into a file about to be replaced. A database another
+process holds open read-write is never rebuilt: `DatabaseBusy` names the process.
 """
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -20,6 +33,26 @@ ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = ROOT / "sql"
 SCHEMAS_DIR = ROOT / "schemas"
 LAYERS = ("sources", "staging", "intermediate", "marts")
+META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
+_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+_CATALOG = """
+SELECT 'view' AS kind, schema_name, view_name AS name, view_oid AS oid FROM duckdb_views()
+ WHERE NOT internal AND database_name = current_database()
+UNION ALL SELECT 'table', schema_name, table_name, table_oid FROM duckdb_tables()
+ WHERE database_name = current_database()
+UNION ALL SELECT DISTINCT CASE function_type WHEN 'table_macro' THEN 'macro table' ELSE 'macro' END,
+       schema_name, function_name, function_oid FROM duckdb_functions()
+ WHERE NOT internal AND database_name = current_database() AND function_type IN ('macro', 'table_macro')
+"""
+
+
+class DatabaseBusy(Exception):
+    """Another process holds the database open read-write: rebuilding now would throw its writes away."""
+
+    def __init__(self, db_path: Path, holder: str):
+        self.db_path, self.holder = db_path, holder
+        super().__init__(f"{db_path}: open read-write by {holder} (an analyst's session?); close it, or open the"
+                         " database read-only (duckdb -readonly), and run again")
 
 
 def view_sql(normalized: Path) -> list[tuple[str, str]]:
@@ -49,18 +82,37 @@ def create_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_database(db_path: Path, normalized: Path, stamp: str | None = None) -> None:
-    """Create db_path with every view of sql/ over the Parquet files in normalized/.
+    """Create db_path with every view of sql/ over the Parquet files in normalized/, keeping analysts' objects.
 
     `stamp` (see expected_stamp) is kept in table cchc_meta.build, so a later run can tell
-    whether the database is still the one it would build, and leave it alone if so.
+    whether the database is still the one it would build, and leave it alone if so. Raises
+    DatabaseBusy (nothing done) when another process holds db_path open read-write.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         if leftover.exists():
             leftover.unlink()
+    with reading(db_path) as old:
+        try:
+            _build(db_path, tmp, normalized, stamp, copy=old is not None)
+        except BaseException:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)          # a full disk gets its space back
+            raise
+        if old is None and db_path.exists():
+            set_aside(db_path)                 # unreadable: kept under another name, never overwritten
+        os.replace(tmp, db_path)
+
+
+def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool) -> None:
+    """Build the database at tmp: a copy of db_path (when `copy`) with this build's objects made again."""
+    if copy:
+        copy_database(db_path, tmp)
     con = duckdb.connect(str(tmp))
     try:
+        drop_objects(con, recorded_objects(con))
+        before = {row[3] for row in con.execute(_CATALOG).fetchall()}
         create_reference_tables(con)
         views = view_sql(normalized)
         for name, sql in views:
@@ -70,13 +122,108 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
                 raise RuntimeError(f"sql: {name}: {exc}") from exc
             if name == LAST_INPUT:             # the alignment's scores, computed only where their inputs changed
                 refresh_alignment(con, normalized, views)
-        if stamp is not None:
-            con.execute("CREATE SCHEMA IF NOT EXISTS cchc_meta")
-            con.execute("CREATE TABLE cchc_meta.build AS SELECT '{}' AS stamp".format(stamp.replace("'", "''")))
+        # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
+        # is recorded as its own below, and dropped and made again by the next build.
+        made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]
+        record_build(con, stamp, normalized, made)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(tmp, db_path)
+
+
+@contextmanager
+def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """Hold a read-only connection to db_path for the block (None when it is missing or unreadable).
+
+    Raises DatabaseBusy when another process (or this one) holds it open read-write.
+    """
+    if not db_path.exists():
+        yield None
+        return
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        holder = busy_holder(exc)
+        if holder:
+            raise DatabaseBusy(db_path, holder) from None
+        yield None
+        return
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def busy_holder(exc: duckdb.Error) -> str | None:
+    """Given the error opening a database, return who holds it read-write ("PID 123 (/usr/bin/python3)"), else None."""
+    text = str(exc)
+    found = _HOLDER.search(text)
+    if found:
+        return f"PID {found.group(2)} ({found.group(1)})"
+    if "different configuration" in text:
+        return f"this process (PID {os.getpid()})"
+    return None
+
+
+def copy_database(db_path: Path, target: Path) -> None:
+    """Copy the database file (and a write-ahead log left beside it) to target."""
+    shutil.copyfile(db_path, target)
+    wal = db_path.with_name(db_path.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+
+
+def recorded_objects(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """Return (kind, schema, name) of every object the last build recorded as its own ([] before the record)."""
+    try:
+        return [tuple(row) for row in con.execute(f"SELECT kind, schema_name, name FROM {META}.objects").fetchall()]
+    except duckdb.CatalogException:
+        return []
+
+
+def drop_objects(con: duckdb.DuckDBPyConnection, objects: list[tuple[str, str, str]]) -> None:
+    for kind, schema, name in objects:
+        con.execute(f"DROP {kind.upper()} IF EXISTS {_ident(schema)}.{_ident(name)}")
+
+
+def record_build(con: duckdb.DuckDBPyConnection, stamp: str | None, normalized: Path,
+                 made: list[tuple[str, str, str]]) -> None:
+    """Write the build's stamp, the folder it reads and the objects it made into the cchc_meta schema."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {META}")
+    con.execute(f"CREATE OR REPLACE TABLE {META}.build AS SELECT ?::VARCHAR AS stamp, ?::VARCHAR AS normalized,"
+                " now() AS built_at", [stamp, normalized.resolve().as_posix()])
+    con.execute(f"CREATE OR REPLACE TABLE {META}.objects (kind VARCHAR, schema_name VARCHAR, name VARCHAR)")
+    if made:
+        con.executemany(f"INSERT INTO {META}.objects VALUES (?, ?, ?)", [list(m) for m in made])
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def set_aside(db_path: Path) -> Path:
+    """Rename an unreadable database out of the way (never delete what may hold analysts' work); return its name."""
+    aside = db_path.with_name(f"{db_path.name}.unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    os.replace(db_path, aside)
+    return aside
+
+
+def wait_for_database(db_path: Path, wait_s: float, note: Callable[[str], None]) -> str | None:
+    """Return db_path's stamp once no other process holds it read-write, waiting up to wait_s seconds
+    (saying so once through `note`); raise DatabaseBusy when it is still held then."""
+    deadline = time.monotonic() + wait_s
+    told = False
+    while True:
+        try:
+            return database_stamp(db_path)
+        except DatabaseBusy as busy:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise
+            if not told:
+                note(f"waiting up to {wait_s:.0f} s: {db_path} is open read-write by {busy.holder}")
+                told = True
+            time.sleep(min(0.5, left))
 
 
 def expected_stamp(normalized: Path, snapshot: str, version: dict) -> str:
@@ -90,14 +237,14 @@ def expected_stamp(normalized: Path, snapshot: str, version: dict) -> str:
 
 
 def database_stamp(db_path: Path) -> str | None:
-    """Return the stamp db_path was built with; None when it is missing, unstamped or unreadable."""
-    if not db_path.exists():
-        return None
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
+    """Return the stamp db_path was built with; None when it is missing, unstamped or unreadable.
+
+    Raises DatabaseBusy when another process holds it open read-write.
+    """
+    with reading(db_path) as con:
+        if con is None:
+            return None
         try:
-            return con.execute("SELECT stamp FROM cchc_meta.build").fetchone()[0]
-        finally:
-            con.close()
-    except (duckdb.Error, TypeError):
-        return None
+            return con.execute(f"SELECT stamp FROM {META}.build").fetchone()[0]
+        except (duckdb.Error, TypeError):
+            return None

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-RECURRENCES = ("once", "continuous", "monthly", "quarterly", "periodic", "on_event", "per_roadmap")
+import regex
+
+RECURRENCES = ("once", "continuous", "weekly", "monthly", "quarterly", "periodic", "on_event", "per_roadmap")
 
 # Vocabulary: recurrence -> folded phrases (regex fragments, single spaces between words).
 # When several rows match, the earlier row wins; 'on_event' only wins when the cell has no date
@@ -24,16 +26,17 @@ RECURRENCES = ("once", "continuous", "monthly", "quarterly", "periodic", "on_eve
 RECURRENCE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("on_event", ("khi", "ke tu", "ngay sau")),
     ("per_roadmap", ("theo lo trinh", "theo ke hoach", "theo de an", "theo chu truong", "theo chi dao",
-                     "theo tien do", "theo yeu cau")),
+                     "theo tien do", "theo yeu cau", "theo huong dan")),
+    ("weekly", ("hang tuan", "moi tuan", "theo tuan", "tuan mot lan")),
     ("monthly", ("hang thang", "moi thang", "thang lien ke", "thang tiep theo", "thang ke tiep")),
     ("quarterly", ("hang quy", "moi quy", "bao cao quy")),
-    ("periodic", ("dinh ky", "dot xuat", "bao cao 6 thang", "bao cao nam", "hang nam")),
+    ("periodic", ("dinh ky", "dot xuat", "bao cao 6 thang", "bao cao nam", "hang nam", "moi nam")),
     ("continuous", ("thuong xuyen", "lien tuc", "ca nam", r"trong nam(?! ?[0-9])",
                     "va to chuc thuc hien", "va trien khai thuc hien")),
 )
 
 # Recurrences that, with no date in the cell, run until the end of the plan year.
-YEAR_END_DEFAULT = frozenset({"continuous", "monthly", "quarterly"})
+YEAR_END_DEFAULT = frozenset({"continuous", "weekly", "monthly", "quarterly"})
 
 _DASHES = frozenset("‐‑‒–—―−")
 
@@ -151,15 +154,28 @@ def _on_plan_year(m: re.Match[str], plan_year: int | None) -> _Found:
     return _Found(date(year, 1, 1), date(year, 12, 31))
 
 
+def _on_day_words(m: re.Match[str], plan_year: int | None) -> _Found:
+    """ "ngày 23 tháng 1 (năm 2026)" is a day, not the month."""
+    day = date(_year(m["y"], plan_year), int(m["m"]), int(m["d"]))
+    return _Found(None, day, (day.year,) if m["y"] else ())
+
+
 _Handler = Callable[[re.Match[str], int | None], _Found]
 _YEAR = r"(?: ?,? ?(?:/|nam) ?(?P<y>[0-9]{4})(?![0-9]))?"
+_SIGNED = r"(?:[0-9]{1,2} ?/ ?[0-9]{1,2} ?/ ?[0-9]{4}|[0-9]{1,2} thang [0-9]{1,2} nam [0-9]{4})"
 
 # Date expressions, in the order they are taken out of the text.  A None handler only blanks
 # the match (document numbers such as 18/NQ-TW or 30/2019/NĐ-CP are not deadlines).
 _EXTRACTORS: tuple[tuple[re.Pattern[str], _Handler | None], ...] = (
-    (re.compile(r"\b[0-9]+(?:/[0-9]+)*/[a-z][\w-]*"), None),
+    # A cited document and the date it was signed: "Nghị định số 52/2015/NĐ-CP ngày 28/5/2015",
+    # "Nghị quyết số 35-NQ/TU ngày 29/12/2025", "Luật Điện lực … ngày 30/11/2024": never a deadline.
+    # Not from inside a chain whose own start could match (linear on "1/1/1/…"): regex's lookbehind.
+    (regex.compile(rf"(?<!(?<!\w)[0-9]+/)\b[0-9]+(?:/[0-9]+)*[/-][a-z][\w/-]*(?: ngay {_SIGNED})?"), None),
+    (re.compile(rf"\b(?:bo luat|luat|phap lenh|hien phap)\b[^;()0-9]{{0,120}}? ngay {_SIGNED}"), None),
     (re.compile(r"(?<![0-9])(?P<d>[0-9]{1,2}) ?(?P<s>[/.-]) ?(?P<m>[0-9]{1,2}) ?(?P=s) ?(?P<y>[0-9]{4})(?![0-9])"),
      _on_date),
+    (re.compile(r"\bngay ?(?P<d>[0-9]{1,2}) thang ?(?P<m>[0-9]{1,2})(?: nam ?(?P<y>[0-9]{4}))?(?![0-9])"),
+     _on_day_words),
     (re.compile(r"\b6 thang (?P<h>dau|cuoi) nam(?: ?(?P<y>[0-9]{4})(?![0-9]))?"), _on_half),
     (re.compile(rf"\bquy ?(?P<qs>{_Q}(?: ?(?:,|-|den|va|&) ?(?:quy ?)?{_Q})*){_YEAR}"), _on_quarter),
     (re.compile(r"\bthang ?(?P<m1>[0-9]{1,2})(?: ?(?:-|den) ?(?:thang ?)?(?P<m2>[0-9]{1,2}))?(?![0-9])" + _YEAR),
@@ -183,9 +199,12 @@ def _extract(text: str, folded: str, plan_year: int | None) -> tuple[list[_Found
     found: list[_Found] = []
     warnings: list[str] = []
     matched = False
+    cited: list[str] = []
     for pattern, handler in _EXTRACTORS:
         for m in pattern.finditer(folded):
             if handler is None:
+                if " ngay " in m[0]:
+                    cited.append(text[m.start():m.end()].strip())
                 continue
             matched = True
             piece = text[m.start():m.end()].strip()
@@ -196,6 +215,9 @@ def _extract(text: str, folded: str, plan_year: int | None) -> tuple[list[_Found
             except (ValueError, OverflowError):
                 warnings.append(f"invalid date: {piece}")
         folded = pattern.sub(lambda m: " " * len(m[0]), folded)
+    if cited and not matched:
+        warnings.append(f"no deadline: only the date of a cited document ({'; '.join(cited)})")
+        matched = True
     return found, warnings, matched
 
 

@@ -17,11 +17,12 @@ import regex as re
 
 from parsers.grid import ParsedFile
 from parsers.textutil.clean import fold, one_line
+from pipeline.fields.letterhead import Letterhead, display_name, read_letterhead
 
-_NUMBER = re.compile(r"\bsố\s*:?\s*(\d*\s*/\s*[\p{Lu}Đ][\p{L}\d&]*(?:-[\p{L}\d&]+)*)", re.I)
+_NUMBER = re.compile(r"\bsố\s*+:?\s*+(\d*+\s*+/\s*+[\p{Lu}Đ][\p{L}\d&]*(?:-[\p{L}\d&]+)*)", re.I)
 _ATTACHED = re.compile(r"k[eè]m theo\s+(kế hoạch|quyết định|văn bản)", re.I)
-_DATE_WORDS = re.compile(r"ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4})", re.I)
-_DATE_SLASH = re.compile(r"ngày\s*(\d{1,2})?\s*/\s*(\d{1,2})\s*/\s*(\d{4})", re.I)
+_DATE_WORDS = re.compile(r"ngày\s*+(\d{0,2})\s*+tháng\s*+(\d{0,2})\s*+năm\s*+(\d{4})", re.I)
+_DATE_SLASH = re.compile(r"ngày\s*+(\d{1,2})?\s*+/\s*+(\d{1,2})\s*+/\s*+(\d{4})", re.I)
 _OF_ISSUER = re.compile(r"\bcủa\s+(.+?)\)?\s*$", re.I)
 _YEAR = re.compile(r"năm\s+(20\d\d)\b", re.I)
 _RANGE = re.compile(r"giai đoạn\s+(20\d\d)\s*[-–]\s*(20\d\d)", re.I)
@@ -59,30 +60,71 @@ def read_metadata(parsed: ParsedFile) -> Metadata:
     meta.title = _title(head, parsed.appendix_head)
     meta.plan_number = _plan_number(head, attached)
     meta.issued_date = _issued_date(head, attached)
-    meta.issuer = _issuer(head, attached, meta.title)
+    letterhead = read_letterhead(head)
+    meta.issuer = _issuer(head, attached, meta.title, letterhead)
     meta.issuer_level = issuer_level(meta.issuer)
-    everything = head + parsed.appendix_head + [b.text for b in parsed.body[_HEAD_LINES:]]
-    meta.province = _province(everything, meta.issuer)
+    everything = [*head, *parsed.appendix_head, *(b.text for b in parsed.body[_HEAD_LINES:])]
+    meta.province = _province(list(letterhead.units) + everything, meta.issuer)
     if meta.province and fold(meta.issuer or "") in ("ubnd tinh", "uy ban nhan dan tinh"):
         meta.issuer = f"UBND tỉnh {meta.province}"
     meta.plan_year, meta.plan_period = _period(meta.title or "", meta.issued_date)
+    if meta.plan_year is None:
+        meta.plan_year = _dated_year(head)          # a notice or directive: the year it is dated
+    meta.warnings += issuer_warnings(meta.issuer, meta.issuer_level)
     return meta
 
 
+ISSUER_WARNINGS = ("issuer unknown:", "issuer '")
+
+
+def issuer_warnings(issuer: str | None, level: str) -> list[str]:
+    """Given the issuer found (or None) and its level, return the warning an analyst needs, if any."""
+    if issuer is None:
+        return ["issuer unknown: no letterhead, 'của …' line or sidecar names it"]
+    if level == "unknown":
+        return [f"issuer '{issuer}' not recognised: its level (province, department, commune) is unknown"]
+    return []
+
+
+def _dated_year(head: list[str]) -> int | None:
+    """Given the header lines, return the year of the place-date line ("Lào Cai, ngày … tháng 4 năm 2026")."""
+    for line in head:
+        m = _DATE_WORDS.search(line) or _DATE_SLASH.search(line)
+        if m and re.search(r",\s*ngày", line):
+            return int(m[3])
+    return None
+
+
 def _title(head: list[str], appendix_head: list[str]) -> str | None:
-    for i, line in enumerate(head):
-        if fold(line).strip() == "ke hoach" and i + 1 < len(head):
-            rest = []
-            for nxt in head[i + 1 : i + 4]:
-                if nxt.startswith(("(", "Căn cứ", "Thực hiện", "I.")) or len(nxt) > 160:
-                    break
-                rest.append(nxt)
-            return one_line(" ".join(["Kế hoạch"] + rest))
+    found = _typed_title(head, {"ke hoach": "Kế hoạch"}, 160)
+    if found:
+        return found
     for line in head[:8]:
         if fold(line).startswith(("quyet dinh", "ke hoach")) and len(line) > 20:
             return one_line(line)
     titled = [ln for ln in appendix_head if not ln.startswith("(") and fold(ln) not in ("", "khung")]
-    return one_line(" ".join(titled)) if titled else None
+    return one_line(" ".join(titled)) if titled else _typed_title(head[:20], OTHER_TYPES, 300)
+
+
+# Documents that assign tasks without being a kế hoạch: their type line starts the title.
+OTHER_TYPES = {"thong bao": "Thông báo", "chi thi": "Chỉ thị", "quyet dinh": "Quyết định",
+               "cong van": "Công văn", "to trinh": "Tờ trình", "bao cao": "Báo cáo"}
+
+
+def _typed_title(head: list[str], types: dict[str, str], longest: int) -> str | None:
+    """Given header lines, return "<Type> <the lines after the type line>" for the first type line, else None."""
+    for i, line in enumerate(head):
+        kind = types.get(fold(line).strip())
+        if kind and i + 1 < len(head):
+            rest = []
+            for k, nxt in enumerate(head[i + 1 : i + 4]):
+                # "Thực hiện Đề án số 08 …" right under the type is the title; later, it starts the preamble
+                stops = ("(", "Căn cứ", "I.") if k == 0 else ("(", "Căn cứ", "Thực hiện", "I.")
+                if nxt.startswith(stops) or len(nxt) > longest:
+                    break
+                rest.append(nxt)
+            return one_line(" ".join([kind] + rest))
+    return None
 
 
 def _plan_number(head: list[str], attached: str | None) -> str | None:
@@ -106,12 +148,11 @@ def _issued_date(head: list[str], attached: str | None) -> date | None:
     return None
 
 
-def _issuer(head: list[str], attached: str | None, title: str | None) -> str | None:
-    for text in [attached, title]:
-        m = _OF_ISSUER.search(text or "")
-        if m:
-            issuer = m[1].strip(" .)")
-            return "UBND tỉnh" if fold(issuer).startswith("chu tich") else issuer
+def _issuer(head: list[str], attached: str | None, title: str | None, letterhead: Letterhead) -> str | None:
+    """The issuer: the "(Kèm theo … của X)" line, else the letterhead, else the title's "của X"."""
+    found = _of_issuer(attached) or _letterhead_issuer(letterhead) or _of_issuer(title)
+    if found:
+        return found
     for line in head[:10]:
         m = re.search(r"cải cách hành chính\s+(Sở [\p{L} ]+?)\s+năm", line, re.I)
         if m:
@@ -119,6 +160,25 @@ def _issuer(head: list[str], attached: str | None, title: str | None) -> str | N
         if fold(line).startswith("co quan ban hanh"):
             return "UBND " + line.split("|")[-2].strip() if "|" in line else None
     return None
+
+
+def _of_issuer(text: str | None) -> str | None:
+    """Given a "(Kèm theo … của X)" line or a title, return X (the Chủ tịch's office: UBND tỉnh), else None."""
+    m = _OF_ISSUER.search(text or "")
+    if not m:
+        return None
+    issuer = m[1].strip(" .)")
+    return "UBND tỉnh" if fold(issuer).startswith("chu tich") else issuer
+
+
+def _letterhead_issuer(letterhead: Letterhead) -> str | None:
+    """Given the letterhead, return its lowest unit as a name (as the dictionary spells it), else None."""
+    if not letterhead.issuer:
+        return None
+    named = display_name(letterhead.issuer, provinces())
+    if fold(named) in ("ubnd", "uy ban nhan dan"):
+        return None                                   # "ỦY BAN NHÂN DÂN" alone: which one, the text says
+    return named if named.startswith("UBND") else issuer_agency(named) or named
 
 
 def issuer_level(issuer: str | None) -> str:
@@ -149,9 +209,9 @@ def _period(title: str, issued: date | None) -> tuple[int | None, str | None]:
     span = _RANGE.search(title)
     if span:
         return int(span[1]), f"{span[1]}-{span[2]}"
-    year = _YEAR.search(title)
-    if year:
-        return int(year[1]), year[1]
+    years = [int(y) for y in _YEAR.findall(title)]
+    if years:                      # "đánh giá năm 2025 và triển khai nhiệm vụ năm 2026": the year ahead
+        return max(years), str(max(years))
     return None, None
 
 

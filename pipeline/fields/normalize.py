@@ -8,7 +8,7 @@ from __future__ import annotations
 import regex as re
 
 from parsers.textutil.clean import clean
-from pipeline.fields.agencies import parse_agencies
+from pipeline.fields.agencies.roles import read_who
 from pipeline.fields.budgets import parse_budget
 from pipeline.fields.deadlines import parse_deadline
 from pipeline.rows.raw import RawTask
@@ -39,11 +39,8 @@ def task_row(raw: RawTask, doc_id: str, row_no: int, plan_year: int | None) -> T
     task_code, task = split_code(f.get("task", ""), "2")
     _, activity = split_code(f.get("activity", ""), "3")
     content = activity or task or f.get("content") or objective
-    agencies = {}
-    for name in ("lead", "partners", "monitor"):
-        parsed = parse_agencies(f.get(name) or None)
-        agencies[name] = parsed.names
-        warnings += [f"{name}: {w}" for w in parsed.warnings]
+    who = read_who(f.get("lead") or None, f.get("partners") or None, f.get("monitor") or None)
+    warnings += who.warnings
     deadline = parse_deadline(f.get("timeline") or None, plan_year)
     budget = parse_budget(f.get("budget") or None)
     warnings += list(deadline.warnings) + list(budget.warnings)
@@ -57,13 +54,14 @@ def task_row(raw: RawTask, doc_id: str, row_no: int, plan_year: int | None) -> T
         task=task or None, task_code=task_code, task_codes=codes(f.get("task", ""), "2"),
         activity=activity or None, activity_codes=codes(f.get("activity", ""), "3"),
         content=content or "", product=f.get("product") or None,
-        lead_raw=f.get("lead") or None, leads=agencies["lead"],
-        partners_raw=f.get("partners") or None, partners=agencies["partners"],
-        monitor_raw=f.get("monitor") or None, monitors=agencies["monitor"],
+        lead_raw=f.get("lead") or None, leads=who.leads,
+        partners_raw=f.get("partners") or None, partners=who.partners,
+        lead_roles=who.lead_roles, partner_roles=who.partner_roles, assigned_by=who.assigned_by,
+        monitor_raw=f.get("monitor") or None, monitors=who.monitors,
         timeline_raw=f.get("timeline") or None, due_start=deadline.due_start, due_end=deadline.due_end,
         due_dates=list(deadline.all_due), recurrence=deadline.recurrence,
         timeline_condition=deadline.condition,
         budget_raw=f.get("budget") or None, budget_vnd=budget.amount_vnd, budget_basis=budget.basis,
         note=f.get("note") or None, page=raw.page, table_index=raw.table_index,
-        source_row=raw.source_row, warnings=warnings,
+        source_row=raw.source_row, extra={k: clean(v) for k, v in raw.extra.items()}, warnings=warnings,
     )

@@ -2,6 +2,8 @@
 
 In: `parsers.grid.ParsedFile`. Out: `pipeline.rows.raw.RawTask` per row (cell texts by field,
 area, STT, provenance, warnings). Read `document.py` first (`file_tasks`), then `tables.py`
-(grids: header, area headings, merged and continued cells) and `narrative.py` (the "- "
-bullets of a plan's body); `areas.py` maps a heading to its lĩnh vực I–VII.
+(grids: header, area headings, merged and continued cells), `narrative.py` (the "- "
+bullets under the CCHC areas of a plan's body) and `prose.py` (the items its prose assigns to
+an agency: "Giao Sở X chủ trì…:", agency headings, "Đơn vị chủ trì: …"); `areas.py` maps a
+heading to its lĩnh vực I–VII.
 """

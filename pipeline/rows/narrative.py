@@ -12,13 +12,14 @@ import regex as re
 from parsers.grid import BodyLine
 from parsers.textutil.clean import clean, fold, roman_value
 from pipeline.rows.areas import area_by_title
+from pipeline.rows.prose import is_assignment_line
 from pipeline.rows.raw import RawTask
 
 _SECTION = re.compile(r"^([IVX]+)\.\s+(.+)$")
 _AREA = re.compile(r"^([1-9])\.\s+(\S.*)$")
 _SUBAREA = re.compile(r"^(\d\.\d)\.?\s+(\S.*)$")
-_BULLET = re.compile(r"^[-–•+]\s+(.*)$")
-_LETTERED = re.compile(r"^[a-zđ]\)\s+(\S.*)$")
+_BULLET = re.compile(r"^([-–•+])\s+(.*)$")
+_LETTERED = re.compile(r"^([a-zđ]\))\s+(\S.*)$")
 _NOT_TASKS = ("muc tieu", "chi tieu", "yeu cau")      # "a) Mục tiêu": targets, not tasks
 _LINK = re.compile(r"^(https?://|www\.)\S+$")
 _JOIN_TIGHT = re.compile(r"\w-$")          # "26/CT-" + "TTg" → "26/CT-TTg"
@@ -75,15 +76,15 @@ def _section_tasks(lines: list[BodyLine]):
             current = None
             continue
         lettered = _LETTERED.match(text)
-        if lettered and len(lettered[1]) < 40:                 # "a) Mục tiêu" / "b) Nhiệm vụ"
-            skipping, current = fold(lettered[1]).startswith(_NOT_TASKS), None
+        if lettered and len(lettered[2]) < 40:                 # "a) Mục tiêu" / "b) Nhiệm vụ"
+            skipping, current = fold(lettered[2]).startswith(_NOT_TASKS), None
             continue
         bullet = _BULLET.match(text) or lettered
         if bullet and not skipping and area[0] is not None:
-            current = RawTask("body", {"content": bullet[1]}, "", area[0], area[1], subarea,
+            current = RawTask("body", {"content": bullet[2]}, bullet[1], area[0], area[1], subarea,
                               line.page, line.line)
             tasks.append(current)
-        elif bullet:
+        elif bullet or is_assignment_line(text):               # "Giao Sở X chủ trì…:" opens the next items
             current = None
         elif current is not None:
             current.fields["content"] = _join(current.fields["content"], text)

@@ -22,3 +22,4 @@ class RawTask:
     source_row: int | None = None
     table_index: int | None = None
     warnings: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)   # header → text of columns no field takes

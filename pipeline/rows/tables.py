@@ -13,7 +13,7 @@ from __future__ import annotations
 import regex as re
 
 from parsers.grid import Grid, GridRow
-from parsers.headers import header_map
+from parsers.headers import Columns, find_columns, header_map, same_header
 from pipeline.rows.areas import area_code, split_heading
 from pipeline.rows.raw import TASK_FIELDS, RawTask
 
@@ -24,16 +24,29 @@ _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 
 def grid_tasks(grid: Grid) -> list[RawTask]:
     """Given one grid, return its task rows (none when it is not a task table)."""
-    header_at, columns = _find_header(grid.rows)
-    if columns is None:
-        return []
+    return table_tasks(grid)[0]
+
+
+def table_tasks(grid: Grid) -> tuple[list[RawTask], list[str]]:
+    """Given one grid, return its task rows and the document warnings its columns call for.
+
+    A column read as chủ trì / thời gian from its cells, and a column kept as extra, are
+    named in the warnings: no column is dropped without a word.
+    """
+    found = find_columns([row.cells for row in grid.rows])
+    if found is None:
+        return [], []
+    header_at, found_columns = found
+    columns = found_columns.fields
+    header = grid.rows[header_at].cells
     tasks: list[RawTask] = []
     area: tuple[int | None, str | None] = (None, None)
     subarea: str | None = None
     after_break = False
+    width = max([*columns, *found_columns.extra]) + 1
     for row in grid.rows[header_at + 1 :]:
-        cells = row.cells + [""] * (max(columns) + 1 - len(row.cells))
-        if header_map(cells) or _is_column_numbers(cells):
+        cells = row.cells + [""] * (width - len(row.cells))
+        if header_map(cells) or same_header(cells, header) or _is_column_numbers(cells):
             after_break = True
             continue
         values = {name: cells[i] for i, name in columns.items()}
@@ -50,22 +63,28 @@ def grid_tasks(grid: Grid) -> list[RawTask]:
         shared: list[str] = []
         if row.spans:
             values, shared = _spread_spans(cells, row.spans, columns)
+        extra = _extra_cells(cells, found_columns)
         prev = tasks[-1] if tasks else None
         if prev and _is_continuation(values, prev, after_break or row.after_page_break):
             _join(prev, values, row)
+            _join_extra(prev, extra)
         else:
             tasks.append(_new_task(values, prev, row, grid, area, subarea))
             tasks[-1].warnings.extend(shared)
+            tasks[-1].extra = extra
         after_break = False
-    return tasks
+    return tasks, found_columns.warnings(grid.table_index)
 
 
-def _find_header(rows: list[GridRow]) -> tuple[int, dict[int, str] | None]:
-    for i, row in enumerate(rows):
-        columns = header_map(row.cells)
-        if columns:
-            return i, columns
-    return -1, None
+def _extra_cells(cells: list[str | None], columns: Columns) -> dict[str, str]:
+    """Given a row's cells, return {header: text} of its filled extra columns."""
+    return {header: cells[i] for i, header in columns.extra.items() if i < len(cells) and cells[i]}
+
+
+def _join_extra(prev: RawTask, extra: dict[str, str]) -> None:
+    for header, text in extra.items():
+        before = prev.extra.get(header, "")
+        prev.extra[header] = f"{before} {text}".strip() if before else text
 
 
 def _is_column_numbers(cells: list[str | None]) -> bool:

@@ -1,5 +1,6 @@
 -- runs: one row per `cchc ingest` run (runs.jsonl, appended by pipeline.runlog): when it ran, what it
--- found, how long each step took. status: ok | some_failed | failed | locked (another run held the lock).
+-- found, how long each step took. status: running (written when a run starts) | ok | some_failed | failed |
+-- locked (another run held the lock) | killed (it never finished: marked so by the next run).
 -- Counts: new/changed/unchanged/removed partition the listed files; reparsed = read again although
 -- unchanged (full run, new parser version, retry); failed = failed in this run; quarantined = every
 -- file the tables leave out now.
@@ -12,7 +13,7 @@ FROM read_json('{normalized}/runs.jsonl', format = 'newline_delimited',
                files: 'INTEGER', new: 'INTEGER', changed: 'INTEGER', unchanged: 'INTEGER',
                removed: 'INTEGER', reparsed: 'INTEGER', failed: 'INTEGER', quarantined: 'INTEGER',
                documents: 'INTEGER', task_rows: 'BIGINT', rows_parsed: 'BIGINT',
-               wrote_snapshot: 'BOOLEAN', snapshot: 'VARCHAR', reprocess_reason: 'VARCHAR',
+               wrote_snapshot: 'BOOLEAN', db_rebuilt: 'BOOLEAN', snapshot: 'VARCHAR', reprocess_reason: 'VARCHAR',
                error: 'VARCHAR', parser_version: 'VARCHAR', pid: 'INTEGER',
                plan_s: 'DOUBLE', parse_s: 'DOUBLE', write_s: 'DOUBLE', db_s: 'DOUBLE', total_s: 'DOUBLE'},
     -- a line being appended at this very instant is skipped rather than failing the query

@@ -1,8 +1,10 @@
 """Nightly batch on 1,000 plan files: first run (time, peak memory), no-change re-run, one-file re-run.
 
 The corpus is generated in a temporary folder from the seed texts (varied: year, province, a
-document number per file) and, when their parsers exist, from the DOCX and PDF fixtures in
-tests/fixtures (year varied inside the DOCX XML; PDFs differ by a trailing comment only). Each run
+document number per file, and the text of one row, so each is a plan of its own) and, when their
+parsers exist, from the DOCX and PDF fixtures in tests/fixtures (year and one row varied inside
+the DOCX XML; PDFs differ by a trailing comment only, so all but one copy of each fixture are
+duplicates, the same plan kept once: the duplicate path at scale). Each run
 is `cchc ingest --incremental` in a subprocess, as cron runs it. Peak memory: the largest
 single process (getrusage of the children) and the whole process tree sampled every 50 ms
 from /proc. Targets (issue 7, 2 cores): first run ≤ 120 s, peak RSS ≤ 1 GB, re-run ≤ 3 s
@@ -39,7 +41,13 @@ def text_variant(text: str, i: int, rng: random.Random) -> str:
         text = text.replace(old, province)
     lines = text.replace("2026", year).replace("2025", year).split("\n")
     lines.insert(1, f"Số: {i}/KH-UBND")
-    return "\n".join(lines)
+    return one_row_varied("\n".join(lines), i)
+
+
+def one_row_varied(text: str, i: int) -> str:
+    """Given a plan's text, return it with its last "CCHC" reading "CCHC (bản i)": a row of its own."""
+    at = text.rfind("CCHC")
+    return text if at < 0 else f"{text[:at]}CCHC (bản {i}){text[at + 4:]}"
 
 
 def docx_variant(data: bytes, i: int, rng: random.Random) -> bytes:
@@ -50,7 +58,7 @@ def docx_variant(data: bytes, i: int, rng: random.Random) -> bytes:
         for info in src.infolist():
             body = src.read(info)
             if info.filename == "word/document.xml":
-                body = body.replace(b"2026", year)
+                body = one_row_varied(body.replace(b"2026", year).decode("utf-8"), i).encode("utf-8")
             dst.writestr(info, body)
         dst.comment = f"variant {i}".encode()
     return out.getvalue()

@@ -50,7 +50,7 @@ def clean_cell(raw: str) -> str:
     """Given raw cell text, return it NFC-normalized, without tags, with whitespace runs collapsed."""
     text = unicodedata.normalize("NFC", raw)
     text = _TAG_RE.sub(" ", text).replace("\u200b", "").replace("\ufeff", "")
-    text = re.sub(r"[^\S\n]*\n\s*", "\n", text)
+    text = re.sub(r"(?<![^\S\n])[^\S\n]*\n\s*", "\n", text)
     return re.sub(r"[^\S\n]+", " ", text).strip()
 
 
@@ -74,7 +74,7 @@ def match_key(text: str) -> str:
 def lookup_key(text: str) -> str:
     """Given any text, return the key used to look a whole name up in the alias table."""
     key = match_key(clean_cell(text)).rstrip(TRAIL)
-    key = re.sub(r"\s*([-&/])\s*", r"\1", key)
+    key = re.sub(r"(?:(?<!\s)\s+)?([-&/])\s*", r"\1", key)
     return re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", key))
 
 
@@ -98,7 +98,7 @@ def _variants(alias: str, expansions: list[list[str]]) -> set[str]:
 
 def _alias_regex(key: str) -> str:
     """Given an alias lookup key, return a regex fragment tolerant of line breaks and of spacing around - & / ,."""
-    parts = re.split(r"\s*([-&/,])\s*", key)
+    parts = re.split(r"(?:(?<!\s)\s+)?([-&/,])\s*", key)
     out = []
     for i, part in enumerate(parts):
         if i % 2:

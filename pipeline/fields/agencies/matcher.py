@@ -199,7 +199,7 @@ def _with_head(head: str, item: str) -> list[tuple[Target, str]] | None:
     whole = aliases.get(lookup_key(f"{head} {item}"))
     if whole is not None:
         return [(whole, item)]
-    parts = re.split(r"\s+và\s+", item)
+    parts = re.split(r"(?<!\s)\s+và\s+", item)
     targets = [aliases.get(lookup_key(f"{head} {p}")) for p in parts]
     if len(parts) < 2 or not all(targets):
         return None
