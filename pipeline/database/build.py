@@ -4,7 +4,7 @@ Views live in `sql/<layer>/*.sql`, applied layer by layer (sources: the Parquet 
 run log; staging `stg_*`: typed and cleaned; intermediate `int_*`: tokens, weights, candidate
 pairs; marts: coverage, gaps, conflicts), in name order within a layer; `{normalized}` in them stands for the
 folder holding the Parquet files, `{schemas}` for the folder of data tables (CSV) the views
-read.
+read, `{alignment}` for the alignment's scores in the current snapshot (pipeline.database.alignment.store).
 
 The database is built under a temporary name and renamed over the old one, so an analyst's
 open query never meets a half-built database. The build starts from a copy of the old file,
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.database.alignment import LAST_INPUT, alignment_stamp, refresh_alignment
+from pipeline.database.alignment import LAST_INPUT, alignment_folder, alignment_stamp, refresh_alignment
 
 ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = ROOT / "sql"
@@ -59,8 +59,9 @@ def view_sql(normalized: Path) -> list[tuple[str, str]]:
     """Return (file name, SQL text) for each view file, with the Parquet and data-table folders filled in."""
     folder = normalized.resolve().as_posix().replace("'", "''")
     schemas = SCHEMAS_DIR.as_posix().replace("'", "''")
-    return [(p.name, p.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas))
-            for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+    scores = alignment_folder(normalized).resolve().as_posix().replace("'", "''")
+    return [(p.name, p.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
+             .replace("{alignment}", scores)) for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
 
 
 def create_reference_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -3,7 +3,7 @@
 Called by pipeline.database.build right after sql/ has created int_row_terms, on the database being built:
 
     reviews.csv ──check──► alignment/reviews.parquet                         (loaded by int_reviews)
-    int_units ──► scopes and their keys ──► unchanged: the file is kept
+    int_units ──► scopes and their keys ──► unchanged: the file is kept (or linked from the snapshot before)
                                          └► new or changed: int_row_terms ─► scores ─► file
                                                             (loaded by int_alignment_candidates, int_version_pairs)
 
@@ -58,7 +58,7 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
         kind = "version_pairs" if scope["versions"] else "candidates"
         path = store.scope_file(folder, kind, scope["scope_id"], scope_key(rules, scope["fingerprint"]))
         wanted[scope["scope_id"]] = path
-        if not path.exists():
+        if not path.exists() and not store.link_earlier(path):      # the snapshot before may hold it
             todo.append((scope["scope_id"], kind, path))
     if todo:
         inputs.compute_terms(con, sql, [scope_id for scope_id, _, _ in todo])
