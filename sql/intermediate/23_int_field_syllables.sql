@@ -9,13 +9,15 @@ WITH lookups AS (
             FROM stg_abbreviations) AS abbreviations,
            (SELECT map_from_entries(list({'key': old_ending, 'value': new_ending}))
             FROM stg_tone_placement) AS endings,
-           (SELECT coalesce(string_agg(phrase, '|'), '(?!)') FROM stg_domain_phrases) AS domain_pattern,
-           (SELECT list(phrase) FROM stg_domain_phrases) AS domain_phrases
+           (SELECT coalesce(list(phrase), []) FROM stg_domain_phrases) AS domain_phrases
 ),
 words AS (
     SELECT f.unit_id, f.scope_id, f.weight,
            list_filter(string_split(translate(
-               regexp_replace(regexp_replace(lower(f.text), l.domain_pattern, ' | ', 'g'),
+               -- the subject phrases cut out one by one (a plain replace: a pattern read from a table
+               -- would be compiled again for every field)
+               regexp_replace(list_reduce(l.domain_phrases, lambda acc, phrase: replace(acc, phrase, ' | '),
+                                          lower(f.text)),
                    -- a document number | an item number | a run of punctuation
                    '\d+(?:\s*[/-]\s*[\p{L}\p{N}]+)+|\d+(?:\.\d+)+\.?|[^\p{L}\p{N}\s]+', ' | ', 'g'),
                chr(9) || chr(10) || chr(13), '   '), ' '), lambda x: x <> '') AS words

@@ -10,7 +10,8 @@ SELECT t.doc_id AS department_doc_id,
        p.department_agency,
        p.plan_key,
        text_key(t.content) AS row_key,
-       CASE WHEN regexp_matches(lower(t.content), (SELECT string_agg(cue, '|') FROM stg_role_cues WHERE role = 'partner'))
+       -- a plain substring test per cue: a pattern read from a table would be compiled again for every row
+       CASE WHEN len(list_filter(c.cues, lambda cue: contains(lower(t.content), cue))) > 0
             THEN 'partner' ELSE 'lead' END AS role,
        t.source_part,
        t.area_code,
@@ -27,4 +28,5 @@ SELECT t.doc_id AS department_doc_id,
        t.recurrence,
        t.budget_vnd
 FROM tasks t
-JOIN stg_plan_frameworks p ON p.department_doc_id = t.doc_id;
+JOIN stg_plan_frameworks p ON p.department_doc_id = t.doc_id
+CROSS JOIN (SELECT coalesce(list(cue), []) AS cues FROM stg_role_cues WHERE role = 'partner') c;
