@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.database import scoring
 from pipeline.database.alignment import LAST_INPUT, refresh_alignment
+from pipeline.database.alignment.framework import SHARED_TERMS
 from pipeline.database.build import SCHEMAS_DIR, create_reference_tables, view_sql
 from schemas.arrow import documents_schema, tasks_schema
 from tests.conftest import GOLD, ROOT
@@ -84,6 +85,34 @@ def test_a_hoat_dong_cell_with_several_codes_becomes_one_item_per_code(sample):
         WHERE f.task_code = '2.11' ORDER BY i.item_no""").fetchall()
     assert [code for code, _ in items] == ["3.18", "3.19", "3.20", "3.21", "3.22"]
     assert items[0][1] == "Ban hành Kế hoạch kiểm tra CCHC"
+
+
+def test_each_link_says_why_it_matched(sample):
+    """Why it matched: the shared terms (in both the row's and the hoạt động's terms, as many as they share up to
+    SHARED_TERMS), the candidate ranked next and the margin between them."""
+    links = sample.execute("""
+        SELECT department_unit, framework_unit, level, rank, task_code, score, shared_terms, second_task_code,
+               second_score, margin, match_band
+        FROM alignment WHERE task_code IS NOT NULL AND review IS NULL
+        ORDER BY department_unit, level, rank""").fetchall()
+    terms = {}
+    for unit, term, tf in sample.execute("SELECT unit_id, term, tf FROM int_row_terms").fetchall():
+        terms.setdefault(unit, {})[term] = tf
+    by_row = {}
+    for link in links:
+        by_row.setdefault((link[0], link[2]), []).append(link)
+    firsts = [ranked[0] for ranked in by_row.values()]
+    assert len(firsts) > 100 and sum(1 for f in firsts if f[10] == "strong" and f[6]) > 20
+    for ranked in by_row.values():
+        for this, after in zip(ranked, [*ranked[1:], None], strict=True):
+            department, framework, shared = terms.get(this[0], {}), terms.get(this[1], {}), this[6]
+            assert len(shared) <= SHARED_TERMS and all(t in department and t in framework for t in shared), this
+            assert len(shared) == min(SHARED_TERMS, len(department.keys() & framework.keys())), this
+            if after is None:
+                assert this[7] is None and this[9] == round(this[5], 4)
+            else:
+                assert (this[7], this[8]) == (after[4], after[5]) and this[9] == pytest.approx(this[5] - after[5],
+                                                                                             abs=2e-4)
 
 
 # ---------------------------------------------------------------- the gold labels
