@@ -1,5 +1,6 @@
--- int_task_assignments: one row per (department plan, nhiệm vụ of its framework): whether any row of the nhiệm
--- vụ assigns the department (int_framework_assignments; a row shared by two nhiệm vụ counts for both) and the
+-- int_task_assignments: one row per (department plan, nhiệm vụ of its framework that assigns it: a nhiệm vụ
+-- not listed is not assigned): some row of the nhiệm vụ assigns the department (int_framework_assignments; a
+-- row shared by two nhiệm vụ counts for both), and the
 -- most direct way it does (assigned_as lead | partner, via name | unit | group, rank as there); as_lead and
 -- as_partner: some row makes the department chủ trì, some row phối hợp (a nhiệm vụ can do both).
 CREATE OR REPLACE TABLE int_task_assignments AS
