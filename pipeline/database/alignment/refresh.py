@@ -26,10 +26,6 @@ from pipeline.database.alignment.weights import scope_vectors
 
 # bump when the Python scoring changes what it computes: every scope is computed again
 ALIGNMENT_VERSION = "1"
-# DuckDB's memory for the rest of the build once the scores start (its default is 80% of the machine): the
-# scores' matrices live beside it in this process, and the nightly service runs under MemoryMax=2G; what
-# does not fit is written to DuckDB's temporary folder beside the database instead
-DUCKDB_MEMORY = "1GB"
 SCHEMAS = {"candidates": CANDIDATES_SCHEMA, "version_pairs": VERSION_PAIRS_SCHEMA}
 
 
@@ -51,7 +47,6 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
     sql/, make alignment/ hold the reviews and the scores of every scope; return what was computed and reused."""
     started = time.perf_counter()
     con.execute("SET enable_progress_bar = false")      # the build's output is a cron mail, not a terminal
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     folder = store.store_folder(normalized)
     store.write_atomically(reviews_table(read_reviews(reviews_path(normalized))), folder / "reviews.parquet")
     store.ensure_empty_files(folder, SCHEMAS)
