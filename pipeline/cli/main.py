@@ -30,7 +30,12 @@ def main(argv: list[str] | None = None) -> int:
                           " (exit 4); default CCHC_DB_WAIT or 60")
     prs = sub.add_parser("parse", help="print one file's task rows as JSON lines; writes nothing")
     prs.add_argument("file", type=Path)
+    from pipeline.cli import review  # cchc review FRAMEWORK: pipeline/cli/review.py
+
+    review.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "review":
+        return review.run(args)
     if args.command == "parse":
         return parse_command(args.file)
     return ingest_command(args.raw, args.out, args.db, incremental=args.incremental, jobs=args.jobs,

@@ -4,7 +4,7 @@ Views live in `sql/<layer>/*.sql`, applied layer by layer (sources: the Parquet 
 run log; staging `stg_*`: typed and cleaned; intermediate `int_*`: tokens, weights, candidate
 pairs; marts: coverage, gaps, conflicts), in name order within a layer; `{normalized}` in them stands for the
 folder holding the Parquet files, `{schemas}` for the folder of data tables (CSV) the views
-read.
+read, `{alignment}` for the alignment's scores in the current snapshot (pipeline.database.alignment.store).
 
 The database is built under a temporary name and renamed over the old one, so an analyst's
 open query never meets a half-built database. The build starts from a copy of the old file,
@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from pipeline.database.alignment import LAST_INPUT, alignment_folder, alignment_stamp, refresh_alignment
 
 ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = ROOT / "sql"
@@ -57,8 +59,9 @@ def view_sql(normalized: Path) -> list[tuple[str, str]]:
     """Return (file name, SQL text) for each view file, with the Parquet and data-table folders filled in."""
     folder = normalized.resolve().as_posix().replace("'", "''")
     schemas = SCHEMAS_DIR.as_posix().replace("'", "''")
-    return [(p.name, p.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas))
-            for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+    scores = alignment_folder(normalized).resolve().as_posix().replace("'", "''")
+    return [(p.name, p.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
+             .replace("{alignment}", scores)) for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
 
 
 def create_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -112,11 +115,14 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}
         create_reference_tables(con)
-        for name, sql in view_sql(normalized):
+        views = view_sql(normalized)
+        for name, sql in views:
             try:
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise RuntimeError(f"sql: {name}: {exc}") from exc
+            if name == LAST_INPUT:             # the alignment's scores, computed only where their inputs changed
+                refresh_alignment(con, normalized, views)
         # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
         # is recorded as its own below, and dropped and made again by the next build.
         made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]
@@ -226,7 +232,8 @@ def expected_stamp(normalized: Path, snapshot: str, version: dict) -> str:
     import hashlib
     import json
 
-    parts = {"sql": view_sql(normalized), "duckdb": duckdb.__version__, "version": version, "snapshot": snapshot}
+    parts = {"sql": view_sql(normalized), "duckdb": duckdb.__version__, "version": version, "snapshot": snapshot,
+             "alignment": alignment_stamp(normalized)}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
