@@ -34,6 +34,8 @@ class PlanDocument(BaseModel):
     plan_number: str | None = Field(None, description="số ký hiệu, e.g. 3369/QĐ-UBND; '/KH-SNgV' when blank")
     issued_date: date | None = None
     framework_doc_id: str | None = Field(None, description="the framework plan this one is compared with")
+    supersedes: str | None = Field(None, description="the earlier version this plan replaces, as its sidecar names it"
+                                                      " (file name or plan number; see view stg_plan_versions)")
     task_count: int = 0
     warnings: list[str] = Field(default_factory=list)
     parser_version: str = ""

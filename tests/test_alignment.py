@@ -13,6 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.database import scoring
+from pipeline.database.alignment import LAST_INPUT, refresh_alignment
+from pipeline.database.alignment.framework import SHARED_TERMS
 from pipeline.database.build import SCHEMAS_DIR, create_reference_tables, view_sql
 from schemas.arrow import documents_schema, tasks_schema
 from tests.conftest import GOLD, ROOT
@@ -85,6 +87,34 @@ def test_a_hoat_dong_cell_with_several_codes_becomes_one_item_per_code(sample):
     assert items[0][1] == "Ban hành Kế hoạch kiểm tra CCHC"
 
 
+def test_each_link_says_why_it_matched(sample):
+    """Why it matched: the shared terms (in both the row's and the hoạt động's terms, as many as they share up to
+    SHARED_TERMS), the candidate ranked next and the margin between them."""
+    links = sample.execute("""
+        SELECT department_unit, framework_unit, level, rank, task_code, score, shared_terms, second_task_code,
+               second_score, margin, match_band
+        FROM alignment WHERE task_code IS NOT NULL AND review IS NULL
+        ORDER BY department_unit, level, rank""").fetchall()
+    terms = {}
+    for unit, term, tf in sample.execute("SELECT unit_id, term, tf FROM int_row_terms").fetchall():
+        terms.setdefault(unit, {})[term] = tf
+    by_row = {}
+    for link in links:
+        by_row.setdefault((link[0], link[2]), []).append(link)
+    firsts = [ranked[0] for ranked in by_row.values()]
+    assert len(firsts) > 100 and sum(1 for f in firsts if f[10] == "strong" and f[6]) > 20
+    for ranked in by_row.values():
+        for this, after in zip(ranked, [*ranked[1:], None], strict=True):
+            department, framework, shared = terms.get(this[0], {}), terms.get(this[1], {}), this[6]
+            assert len(shared) <= SHARED_TERMS and all(t in department and t in framework for t in shared), this
+            assert len(shared) == min(SHARED_TERMS, len(department.keys() & framework.keys())), this
+            if after is None:
+                assert this[7] is None and this[9] == round(this[5], 4)
+            else:
+                assert (this[7], this[8]) == (after[4], after[5]) and this[9] == pytest.approx(this[5] - after[5],
+                                                                                             abs=2e-4)
+
+
 # ---------------------------------------------------------------- the gold labels
 
 
@@ -111,6 +141,17 @@ def test_every_gold_row_is_found_in_the_alignment(vp_score):
 def test_gold_precision_and_recall_reach_the_acceptance_bar(vp_score):
     # measured: precision 0.81 (13/16), recall 0.80 (12/15); wrong: II.5, IV.1, VII.2; missed: III.5
     assert vp_score.precision >= 0.80 and vp_score.recall >= 0.75, vp_score.report()
+
+
+def test_gold_bar_of_issue_13(vp_score):
+    """Precision ≥ 0.85 and recall ≥ 0.80 on the gold labels, top-3 recall printed (issue 13).
+
+    Measured: precision 0.88 (14/16), recall 0.87 (13/15), top-3 recall 0.93 (14/15); wrong: II.5 (2.21 for 2.17:
+    six nhiệm vụ of lĩnh vực II within 0.08 of each other), IV.1 (2.35 where the labels see no counterpart);
+    missed: III.5 (2.33 first, far below weak)."""
+    print(f"\nprecision {vp_score.precision:.2f}, recall {vp_score.recall:.2f}, top-3 recall {vp_score.top3_recall:.2f}")
+    assert vp_score.top3_recall >= 0.9
+    assert vp_score.precision >= 0.85 and vp_score.recall >= 0.80, vp_score.report()
 
 
 @pytest.mark.parametrize("weak_min", [0.24, 0.25, 0.26])
@@ -197,9 +238,12 @@ def write_plans(folder, documents: list[dict], tasks: list[dict]) -> duckdb.Duck
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     create_reference_tables(con)
-    for name, sql in view_sql(folder):
+    views = view_sql(folder)
+    for name, sql in views:
         if name[:3] in ("00_", "01_") or name[0] in "123":
             con.execute(sql)
+        if name == LAST_INPUT:                  # the scores, as build_database computes them
+            refresh_alignment(con, folder, views)
     return con
 
 

@@ -50,7 +50,8 @@ def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None,
     if not raw_tasks:
         raise NotAPlan(path, "not a plan: no task table and no task bullets found")
     meta = read_metadata(parsed)
-    framework_ref = apply_sidecar(meta, read_sidecar(path))
+    sidecar = read_sidecar(path)
+    framework_ref = apply_sidecar(meta, sidecar)
     doc_id = sha[:16]
     rows = [stored_text(task_row(raw, doc_id, i + 1, meta.plan_year)) for i, raw in enumerate(raw_tasks)]
     document = PlanDocument(
@@ -58,7 +59,7 @@ def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None,
         title=meta.title, issuer=meta.issuer, issuer_agency=issuer_agency(meta.issuer),
         issuer_level=meta.issuer_level, province=meta.province,
         plan_year=meta.plan_year, plan_period=meta.plan_period, plan_number=meta.plan_number,
-        issued_date=meta.issued_date, task_count=len(rows),
+        issued_date=meta.issued_date, supersedes=sidecar.get("supersedes"), task_count=len(rows),
         warnings=parsed.warnings + meta.warnings, parser_version=PARSER_VERSION,
         ingested_at=ingested_at or datetime.now(UTC),
     )

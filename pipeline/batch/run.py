@@ -293,7 +293,10 @@ def write_snapshot(out_dir: Path, run_id: str, built: Assembly, previous: Manife
     prev_rows = {}
     if rows_from is not None:
         for name, schema in (("documents", documents_schema()), ("failures", failures_schema())):
-            prev_rows[name] = read_table(rows_from, name, schema).to_pylist()
+            try:
+                prev_rows[name] = read_table(rows_from, name, schema).to_pylist()
+            except ValueError:                 # written with an older table schema: never the same, rewrite it
+                prev_rows[name] = None
     for name, rows, schema in (("documents", built.documents, documents_schema()),
                                ("failures", built.failures, failures_schema())):
         same = rows_from is not None and prev_rows[name] == rows

@@ -51,7 +51,12 @@ def main(argv: list[str] | None = None) -> int:
                                 " 2 wrong arguments")
     prs.add_argument("file", type=Path, help="a plan file (.docx, .doc, .pdf, .txt)")
     outputs.add_commands(sub)
+    from pipeline.cli import review  # cchc review FRAMEWORK: pipeline/cli/review.py
+
+    review.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "review":
+        return review.run(args)
     if args.command == "parse":
         return parse_command(args.file)
     if args.command in ("export", "report"):

@@ -4,7 +4,7 @@ Views live in `sql/<layer>/*.sql`, applied layer by layer (sources: the Parquet 
 run log; staging `stg_*`: typed and cleaned; intermediate `int_*`: tokens, weights, candidate
 pairs; marts: coverage, gaps, conflicts), in name order within a layer; `{normalized}` in them stands for the
 folder holding the Parquet files, `{schemas}` for the folder of data tables (CSV) the views
-read.
+read, `{alignment}` for the alignment's scores in the current snapshot (pipeline.database.alignment.store).
 
 The database is built under a temporary name and renamed over the old one, so an analyst's
 open query never meets a half-built database. The build starts from a copy of the old file,
@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.database.alignment import LAST_INPUT, alignment_folder, alignment_stamp, refresh_alignment
 from pipeline.database.dictionary import apply_comments, object_comments
 
 SCHEMAS_DIR = Path(str(resources.files("schemas")))
@@ -93,7 +94,9 @@ def sql_text(path: Path, normalized: Path) -> str:
     layers made tables."""
     folder = normalized.resolve().as_posix().replace("'", "''")
     schemas = SCHEMAS_DIR.as_posix().replace("'", "''")
-    sql = path.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
+    scores = alignment_folder(normalized).resolve().as_posix().replace("'", "''")
+    sql = (path.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
+           .replace("{alignment}", scores))
     return _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql) if path.parent.name in MATERIALIZED else sql
 
 
@@ -165,6 +168,8 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
             except duckdb.Error as exc:
                 raise RuntimeError(f"sql: {name}: {exc}") from exc
             comments.update(object_comments(sql))
+            if name == LAST_INPUT:             # the alignment's scores, computed only where their inputs changed
+                refresh_alignment(con, normalized, files)
         # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
         # is recorded as its own below, and dropped and made again by the next build.
         made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]
@@ -275,7 +280,8 @@ def expected_stamp(normalized: Path, snapshot: str, version: dict) -> str:
     import hashlib
     import json
 
-    parts = {"sql": view_sql(normalized), "duckdb": duckdb.__version__, "version": version, "snapshot": snapshot}
+    parts = {"sql": view_sql(normalized), "duckdb": duckdb.__version__, "version": version, "snapshot": snapshot,
+             "alignment": alignment_stamp(normalized)}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 

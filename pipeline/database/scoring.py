@@ -1,10 +1,14 @@
-"""Score the `alignment` view against hand-labelled links (a gold CSV such as ../shared/gold/align_*.csv).
+"""Score the alignment's scores against labelled links: a gold CSV (../shared/gold/align_*.csv) or the reviews.
 
-The rules are those of the gold README: a prediction is a department row's top nhiệm vụ match whose
-match_band is not "none"; it is correct when its nhiệm vụ code is among the row's labelled codes.
-precision = correct predictions / predictions; recall = rows whose top match is correct / rows with at
-least one high- or medium-confidence link; a row labelled without a link is right only when the
-alignment says "none" for it. Every row gets a verdict, so the confusion can be printed and read.
+What is scored is what the scores alone say (int_alignment_candidates, before any review is applied), so
+that reviews measure the rules instead of confirming themselves. The rules are those of the gold README: a
+prediction is a department row's top nhiệm vụ match whose band is not "none"; it is correct when its nhiệm
+vụ code is among the row's labelled codes. precision = correct predictions / predictions; recall = rows
+whose top match is correct / rows with at least one high- or medium-confidence link; top-3 recall = rows
+with a labelled code among their top 3 candidates (any band) / the same rows; a row labelled without a link
+is right only when the alignment says "none" for it. Reviews label a row with the nhiệm vụ confirmed or
+added for it (required) and those rejected; a prediction no review judged is left out of the counts.
+Every row gets a verdict, so the confusion can be printed and read.
 """
 from __future__ import annotations
 
@@ -18,26 +22,40 @@ import duckdb
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII"}
 REQUIRED_CONFIDENCE = frozenset({"high", "medium"})
 
-# the top nhiệm vụ match of every row of one department plan (rank 1 at the nhiệm vụ level), with the
-# shared terms that weigh most in the department row × best hoạt động cosine (the bigrams of the
-# department's own name do not count, as in int_pair_scores)
+# the top nhiệm vụ match of every row of one department plan by the scores alone (rank 1 at the nhiệm vụ
+# level of int_alignment_candidates), its band by alignment_params, whether the nhiệm vụ assigns the department,
+# the shared terms that weigh most, and the row's top candidates in order
 TOP_MATCH_SQL = """
-WITH top AS (
-    SELECT * FROM alignment WHERE department_doc_id = ? AND level = 'nhiem_vu' AND rank = 1
-),
-shared AS (
-    SELECT t.department_row_no, list(d.term ORDER BY d.unit_weight * f.unit_weight DESC)[1:4] AS terms
-    FROM top t
-    JOIN int_row_vectors d ON d.unit_id = t.department_unit
-    JOIN int_row_vectors f ON f.unit_id = t.framework_unit AND f.term_id = d.term_id
-    ANTI JOIN (SELECT term_id FROM int_row_vectors
-               WHERE kind = 'own_name' AND doc_id = ? AND contains(term, ' ')) o ON o.term_id = d.term_id
-    GROUP BY t.department_row_no
+WITH candidates AS (
+    SELECT * FROM int_alignment_candidates WHERE department_doc_id = $doc AND level = 'nhiem_vu'
 )
-SELECT t.department_area_code, t.department_stt, t.department_content, t.task_code, t.match_band, t.score,
-       t.responsible, s.terms
-FROM top t LEFT JOIN shared s USING (department_row_no)
-ORDER BY t.department_row_no
+SELECT r.department_row_no, r.area_code, r.stt, r.content, c.task_code,
+       CASE WHEN c.task_code IS NULL THEN 'none' WHEN c.score >= p.strong_min THEN 'strong'
+            WHEN c.score >= p.weak_min THEN 'weak' ELSE 'none' END AS band,
+       c.score, coalesce(a.assigned, false) AS responsible, c.shared_terms[1:4] AS terms,
+       (SELECT list(x.task_code ORDER BY x.rank) FROM candidates x
+        WHERE x.department_row_no = r.department_row_no) AS top
+FROM stg_department_rows r
+CROSS JOIN alignment_params p
+LEFT JOIN candidates c ON c.department_row_no = r.department_row_no AND c.rank = 1
+LEFT JOIN int_task_assignments a
+  ON a.department_doc_id = r.department_doc_id AND a.framework_doc_id = r.framework_doc_id
+ AND a.task_code = c.task_code
+WHERE r.department_doc_id = $doc
+ORDER BY r.department_row_no
+"""
+# the reviews that apply to the rows of one department plan: per row, the nhiệm vụ confirmed or added and
+# those rejected
+REVIEW_LABELS_SQL = """
+SELECT r.department_row_no, r.content,
+       list(v.task_code ORDER BY v.task_code) FILTER (WHERE v.verdict IN ('confirmed', 'added')) AS linked,
+       list(v.task_code ORDER BY v.task_code) FILTER (WHERE v.verdict = 'rejected') AS rejected
+FROM stg_department_rows r
+JOIN stg_plan_frameworks p ON p.department_doc_id = r.department_doc_id
+JOIN int_reviews v ON v.plan_key = r.plan_key AND v.row_key = r.row_key AND v.framework_key = p.framework_key
+WHERE r.department_doc_id = $doc
+GROUP BY r.department_row_no, r.content
+ORDER BY r.department_row_no
 """
 
 
@@ -58,6 +76,8 @@ class GoldRow:
     confidence: str
     responsible: str  # yes | no | na
     rationale: str
+    rejected: frozenset[str] = frozenset()   # codes a reviewer rejected for the row
+    complete: bool = True                    # False: other codes were not judged (reviews, not a gold file)
 
     @property
     def required(self) -> bool:
@@ -76,6 +96,7 @@ class TopMatch:
     score: float
     responsible: bool | None
     terms: tuple[str, ...]
+    top: tuple[str, ...] = ()                # the row's top candidates by score, best first (any band)
 
     @property
     def predicted(self) -> str | None:
@@ -85,7 +106,8 @@ class TopMatch:
 
 @dataclass(frozen=True)
 class Verdict:
-    """How one labelled row fared: kind is correct | right_none | wrong_task | false_link | missed | missed_optional."""
+    """How one labelled row fared: kind is correct | right_none | wrong_task | false_link | missed |
+    missed_optional | unjudged (a review label, and the prediction is a code no review judged)."""
 
     row_key: str
     kind: str
@@ -101,6 +123,7 @@ class Score:
     required: int
     recalled: int
     verdicts: tuple[Verdict, ...]
+    top3_recalled: int = 0
 
     @property
     def precision(self) -> float:
@@ -110,10 +133,15 @@ class Score:
     def recall(self) -> float:
         return self.recalled / self.required if self.required else 0.0
 
+    @property
+    def top3_recall(self) -> float:
+        return self.top3_recalled / self.required if self.required else 0.0
+
     def report(self) -> str:
         """Given the score, return it as text: the figures, then one line per labelled row."""
         head = (f"precision {self.precision:.2f} ({self.correct}/{self.predictions})  "
-                f"recall {self.recall:.2f} ({self.recalled}/{self.required})")
+                f"recall {self.recall:.2f} ({self.recalled}/{self.required})  "
+                f"top-3 recall {self.top3_recall:.2f} ({self.top3_recalled}/{self.required})")
         return "\n".join([head, *(v.line for v in self.verdicts)])
 
 
@@ -148,16 +176,27 @@ def read_gold(path: Path) -> list[GoldRow]:
     ]
 
 
-def top_matches(con: duckdb.DuckDBPyConnection, department_doc_id: str) -> dict[str, TopMatch]:
-    """Given a database with the alignment view and a department plan, return its top matches by gold row key."""
+def top_matches(con: duckdb.DuckDBPyConnection, department_doc_id: str, by_row_no: bool = False
+                ) -> dict[str, TopMatch]:
+    """Given a database and a department plan, return its top matches by the scores alone, keyed by gold row
+    key ("III.2"), or by row_no (as text) when by_row_no."""
     out: dict[str, TopMatch] = {}
-    for area, stt, content, task, band, score, responsible, terms in con.execute(
-        TOP_MATCH_SQL, [department_doc_id, department_doc_id]
+    for row_no, area, stt, content, task, band, score_, responsible, terms, top in con.execute(
+        TOP_MATCH_SQL, {"doc": department_doc_id}
     ).fetchall():
-        key = row_key(area, stt)
+        key = str(row_no) if by_row_no else row_key(area, stt)
         if key is not None:
-            out[key] = TopMatch(key, content or "", task, band, float(score or 0), responsible, tuple(terms or ()))
+            out[key] = TopMatch(key, content or "", task, band, float(score_ or 0), responsible if task else None,
+                                tuple(terms or ()), tuple(top or ()))
     return out
+
+
+def review_labels(con: duckdb.DuckDBPyConnection, department_doc_id: str) -> list[GoldRow]:
+    """Given a database and a department plan, return the reviews of its rows as labels keyed by row_no."""
+    return [GoldRow(str(row_no), (content or "")[:60], frozenset(linked or ()), "high", "na", "review",
+                    rejected=frozenset(rejected or ()), complete=False)
+            for row_no, content, linked, rejected in con.execute(REVIEW_LABELS_SQL,
+                                                                 {"doc": department_doc_id}).fetchall()]
 
 
 def _describe(match: TopMatch | None) -> str:
@@ -175,6 +214,8 @@ def verdict(gold: GoldRow, match: TopMatch | None) -> Verdict:
     wanted = ";".join(sorted(gold.framework_tasks)) or "none"
     if predicted is not None and predicted in gold.framework_tasks:
         kind = "correct"
+    elif predicted is not None and not gold.complete and predicted not in gold.rejected:
+        kind = "unjudged"
     elif predicted is not None:
         kind = "wrong_task" if gold.framework_tasks else "false_link"
     elif gold.framework_tasks:
@@ -188,6 +229,7 @@ def verdict(gold: GoldRow, match: TopMatch | None) -> Verdict:
         "false_link": "WRONG: linked, but the framework has no counterpart",
         "missed": "MISSED: best candidate below the weak threshold",
         "missed_optional": "missed a low-confidence link (optional)",
+        "unjudged": "not counted: no review judged this link",
     }[kind]
     line = (f"{gold.row_key:<7} {kind:<15} gold {wanted:<14} ({gold.confidence:<6}) got {_describe(match)}"
             f"  {why} | {gold.text_start[:50]}")
@@ -204,13 +246,18 @@ def score(gold: list[GoldRow], matches: dict[str, TopMatch]) -> Score:
         required=sum(g.required for g in gold),
         recalled=sum(g.required and kinds[g.row_key] == "correct" for g in gold),
         verdicts=verdicts,
+        top3_recalled=sum(g.required and bool(set(matches[g.row_key].top[:3]) & g.framework_tasks)
+                          for g in gold if g.row_key in matches),
     )
 
 
-def score_database(db_path: Path, department_doc_id: str, gold_path: Path) -> Score:
-    """Given a built database, a department plan's doc_id and its gold CSV, return the score."""
+def score_database(db_path: Path, department_doc_id: str, gold_path: Path | None = None) -> Score:
+    """Given a built database, a department plan's doc_id and its gold CSV, return the score; without a gold
+    file, score against the reviews of the plan's rows."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
+        if gold_path is None:
+            return score(review_labels(con, department_doc_id), top_matches(con, department_doc_id, by_row_no=True))
         return score(read_gold(gold_path), top_matches(con, department_doc_id))
     finally:
         con.close()

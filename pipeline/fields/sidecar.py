@@ -4,6 +4,7 @@ Example (`data/raw/ha-tinh-so-ngoai-vu-2026.txt.meta.toml`):
 
     province = "Hà Tĩnh"
     framework = "ha-tinh-ubnd-tinh-2026-qd-3369.txt"   # file name (in data/raw) or plan number
+    supersedes = "ha-tinh-so-ngoai-vu-2026-du-thao.txt" # the earlier version (draft) this file replaces
 
 A sidecar value overrides the text; when both say something different the row keeps
 the sidecar's value and the document gets a warning. A sidecar is read only when it is a
@@ -29,7 +30,8 @@ SUFFIX = ".meta.toml"
 MAX_BYTES = 64 * 1024              # a sidecar holds a few lines; anything bigger is not one
 MAX_TEXT_CHARS = 1000              # per value: a title is a sentence, not a chapter
 YEARS = range(1945, 2101)          # plan_year: from the first government's plans to far enough ahead
-TEXT_KEYS = {"title", "issuer", "province", "plan_period", "plan_number", "framework"}
+TEXT_KEYS = {"title", "issuer", "province", "plan_period", "plan_number", "framework",
+             "supersedes"}
 KEYS = TEXT_KEYS | {"issuer_level", "plan_year", "issued_date"}
 LEVELS = get_args(IssuerLevel)
 
@@ -123,7 +125,7 @@ def _wrong(side: Path, key: str, value: object, expected: str) -> ParseError:
 def apply_sidecar(meta: Metadata, values: dict) -> str | None:
     """Given metadata and checked sidecar values, override the metadata in place; return the framework named."""
     for key, value in values.items():
-        if key == "framework":
+        if key in ("framework", "supersedes"):   # links to other files, resolved among the ingested ones
             continue
         current = getattr(meta, key)
         if current not in (None, "unknown") and current != value:

@@ -1,7 +1,8 @@
--- int_row_fields: one row per non-empty text field of a compared unit, with the field's weight.
+-- int_row_fields: one row per non-empty text field of a compared unit, with the field's weight (and the unit's
+-- scope, so that reading one scope reads only its units).
 CREATE OR REPLACE VIEW int_row_fields AS
 WITH fields AS (
-    SELECT u.unit_id,
+    SELECT u.unit_id, u.scope_id,
            unnest([
                {'field': 'objective', 'text': u.objective, 'weight': p.weight_objective},
                {'field': 'task', 'text': u.task, 'weight': p.weight_task},
@@ -11,6 +12,6 @@ WITH fields AS (
            ]) AS f
     FROM int_units u, alignment_params p
 )
-SELECT unit_id, f.field AS field, f.weight AS weight, f.text AS text
+SELECT unit_id, scope_id, f.field AS field, f.weight AS weight, f.text AS text
 FROM fields
 WHERE nullif(trim(f.text), '') IS NOT NULL;

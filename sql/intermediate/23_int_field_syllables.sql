@@ -9,20 +9,22 @@ WITH lookups AS (
             FROM stg_abbreviations) AS abbreviations,
            (SELECT map_from_entries(list({'key': old_ending, 'value': new_ending}))
             FROM stg_tone_placement) AS endings,
-           (SELECT coalesce(string_agg(phrase, '|'), '(?!)') FROM stg_domain_phrases) AS domain_pattern,
-           (SELECT list(phrase) FROM stg_domain_phrases) AS domain_phrases
+           (SELECT coalesce(list(phrase), []) FROM stg_domain_phrases) AS domain_phrases
 ),
 words AS (
-    SELECT f.unit_id, f.weight,
+    SELECT f.unit_id, f.scope_id, f.weight,
            list_filter(string_split(translate(
-               regexp_replace(regexp_replace(lower(f.text), l.domain_pattern, ' | ', 'g'),
+               -- the subject phrases cut out one by one (a plain replace: a pattern read from a table
+               -- would be compiled again for every field)
+               regexp_replace(list_reduce(l.domain_phrases, lambda acc, phrase: replace(acc, phrase, ' | '),
+                                          lower(f.text)),
                    -- a document number | an item number | a run of punctuation
                    '\d+(?:\s*[/-]\s*[\p{L}\p{N}]+)+|\d+(?:\.\d+)+\.?|[^\p{L}\p{N}\s]+', ' | ', 'g'),
                chr(9) || chr(10) || chr(13), '   '), ' '), lambda x: x <> '') AS words
     FROM int_row_fields f, lookups l
 ),
 respelled AS (
-    SELECT w.unit_id, w.weight,
+    SELECT w.unit_id, w.scope_id, w.weight,
            list_transform(w.words, lambda x:
                -- "quý", "quả": after q the u belongs to the consonant and the tone stays put
                CASE WHEN l.endings[right(x, 2)] IS NOT NULL AND NOT (length(x) > 2 AND x[length(x) - 2] = 'q')
@@ -31,7 +33,7 @@ respelled AS (
            l.abbreviations, l.domain_phrases
     FROM words w, lookups l
 )
-SELECT unit_id, weight,
+SELECT unit_id, scope_id, weight,
        string_split(array_to_string(list_transform(words, lambda x:
                -- an abbreviation of a domain phrase (CCHC) is cut out like the phrase itself
                CASE WHEN list_contains(domain_phrases, abbreviations[x]) THEN '|' ELSE coalesce(abbreviations[x], x) END), ' '), ' ')

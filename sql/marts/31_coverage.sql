@@ -1,22 +1,16 @@
 -- coverage: one row per department plan × framework nhiệm vụ assigned to that department (any of its rows
 -- names the department as chủ trì or phối hợp, by name, through a unit or through a collective): status
--- covered | weak | missing from the best department row linked to it (alignment, level nhiem_vu, top_k
--- matches of each row), that row and its score. assigned_as lead | partner and assigned_via name | unit |
--- group tell the most direct way the nhiệm vụ names the department (assigned_via <> 'group': the framework
--- names the department itself or one of its units, not only a collective it belongs to).
+-- covered | weak | missing from the best department row linked to it (alignment, level nhiem_vu, every row's
+-- top matches; a link an analyst confirmed or added counts as covered and comes before any score), that row
+-- and its score; reviewed = the status rests on an analyst's review. assigned_as lead | partner and
+-- assigned_via name | unit | group tell the most direct way the nhiệm vụ names the department (assigned_via
+-- <> 'group': the framework names the department itself or one of its units, not only a collective).
 CREATE OR REPLACE VIEW coverage AS
-WITH assigned AS (
-    -- the most direct way any row of the nhiệm vụ names the department
+WITH links AS (
     SELECT department_doc_id, framework_doc_id, task_code,
-           arg_min(assigned_as, rank) AS assigned_as, arg_min(via, rank) AS assigned_via
-    FROM int_framework_assignments
-    WHERE assigned
-    GROUP BY department_doc_id, framework_doc_id, task_code
-),
-links AS (
-    SELECT department_doc_id, framework_doc_id, task_code,
-           arg_max(department_row_no, score) AS department_row_no,
-           max(score) AS score,
+           arg_max(department_row_no, (match_band = 'reviewed')::INTEGER * 10 + coalesce(score, 0)) AS department_row_no,
+           max(score) AS best_score,
+           bool_or(match_band = 'reviewed') AS reviewed,
            count(*) FILTER (WHERE match_band <> 'none') AS linked_rows
     FROM alignment
     WHERE level = 'nhiem_vu' AND task_code IS NOT NULL
@@ -30,16 +24,17 @@ SELECT a.department_doc_id,
        t.task AS framework_task,
        t.due_end AS framework_due_end,
        a.assigned_as,
-       a.assigned_via,
-       CASE WHEN l.score >= p.strong_min THEN 'covered'
-            WHEN l.score >= p.weak_min THEN 'weak'
+       a.via AS assigned_via,
+       CASE WHEN l.reviewed OR l.best_score >= p.strong_min THEN 'covered'
+            WHEN l.best_score >= p.weak_min THEN 'weak'
             ELSE 'missing' END AS status,
-       CASE WHEN l.score >= p.weak_min THEN l.department_row_no END AS department_row_no,
-       CASE WHEN l.score >= p.weak_min THEN r.stt END AS department_stt,
-       CASE WHEN l.score >= p.weak_min THEN r.content END AS department_content,
-       round(coalesce(l.score, 0), 4) AS score,
+       coalesce(l.reviewed, false) AS reviewed,
+       CASE WHEN l.reviewed OR l.best_score >= p.weak_min THEN l.department_row_no END AS department_row_no,
+       CASE WHEN l.reviewed OR l.best_score >= p.weak_min THEN r.stt END AS department_stt,
+       CASE WHEN l.reviewed OR l.best_score >= p.weak_min THEN r.content END AS department_content,
+       round(coalesce(l.best_score, 0), 4) AS score,
        coalesce(l.linked_rows, 0) AS linked_rows
-FROM assigned a
+FROM int_task_assignments a
 CROSS JOIN alignment_params p
 JOIN stg_plan_frameworks pf ON pf.department_doc_id = a.department_doc_id
 JOIN stg_framework_tasks t ON t.framework_doc_id = a.framework_doc_id AND t.task_code = a.task_code
@@ -47,4 +42,5 @@ LEFT JOIN links l
   ON l.department_doc_id = a.department_doc_id AND l.framework_doc_id = a.framework_doc_id
  AND l.task_code = a.task_code
 LEFT JOIN stg_department_rows r
-  ON r.department_doc_id = a.department_doc_id AND r.department_row_no = l.department_row_no;
+  ON r.department_doc_id = a.department_doc_id AND r.department_row_no = l.department_row_no
+WHERE a.assigned;

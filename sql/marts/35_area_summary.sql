@@ -1,7 +1,7 @@
 -- area_summary: one row per department plan × area_code (lĩnh vực 1–7; null = rows without an area):
 -- the department's rows, how many are linked to a framework nhiệm vụ or extra, and their budget; the
 -- framework's nhiệm vụ and rows in that area, how many nhiệm vụ are assigned to the department and how many
--- of those its plan covers (strong) or touches (weak), and the framework's budget for the area.
+-- of those its plan covers or touches (coverage status covered, weak), and the framework's budget for the area.
 CREATE OR REPLACE VIEW area_summary AS
 WITH best AS MATERIALIZED (
     SELECT department_doc_id, department_row_no, rank, framework_doc_id, task_code, score, match_band
@@ -14,9 +14,7 @@ tasks AS MATERIALIZED (
            t.budget_vnd, coalesce(a.assigned, false) AS assigned
     FROM stg_plan_frameworks p
     JOIN stg_framework_tasks t ON t.framework_doc_id = p.framework_doc_id
-    LEFT JOIN (SELECT department_doc_id, framework_doc_id, task_code, bool_or(assigned) AS assigned
-               FROM int_framework_assignments
-               GROUP BY department_doc_id, framework_doc_id, task_code) a
+    LEFT JOIN int_task_assignments a
       ON a.department_doc_id = p.department_doc_id AND a.framework_doc_id = t.framework_doc_id
      AND a.task_code = t.task_code
 ),
@@ -31,26 +29,18 @@ department_side AS (
                AND b.rank = 1
     GROUP BY r.department_doc_id, r.area_code
 ),
-task_scores AS (
-    SELECT department_doc_id, framework_doc_id, task_code, max(score) AS score
-    FROM best
-    WHERE task_code IS NOT NULL
-    GROUP BY department_doc_id, framework_doc_id, task_code
-),
 framework_side AS (
     SELECT t.department_doc_id, t.area_code,
            count(*) AS framework_tasks,
            sum(t.rows) AS framework_rows,
            count(*) FILTER (WHERE t.assigned) AS framework_tasks_assigned,
-           count(*) FILTER (WHERE t.assigned AND s.score >= p.strong_min) AS framework_tasks_covered,
-           count(*) FILTER (WHERE t.assigned AND s.score >= p.weak_min AND s.score < p.strong_min)
-               AS framework_tasks_weak,
+           count(*) FILTER (WHERE t.assigned AND c.status = 'covered') AS framework_tasks_covered,
+           count(*) FILTER (WHERE t.assigned AND c.status = 'weak') AS framework_tasks_weak,
            sum(t.budget_vnd) AS framework_budget_vnd
     FROM tasks t
-    CROSS JOIN alignment_params p
-    LEFT JOIN task_scores s
-      ON s.department_doc_id = t.department_doc_id AND s.framework_doc_id = t.framework_doc_id
-     AND s.task_code = t.task_code
+    LEFT JOIN coverage c
+      ON c.department_doc_id = t.department_doc_id AND c.framework_doc_id = t.framework_doc_id
+     AND c.task_code = t.task_code
     GROUP BY t.department_doc_id, t.area_code
 ),
 areas AS (

@@ -1,8 +1,10 @@
--- int_framework_assignments: one row per (department plan, row of its framework) saying whether the row's
--- chủ trì / phối hợp include the department, and how, taking the most direct naming (by name before
--- through one of its units before through a collective; chủ trì before phối hợp): assigned_as lead |
--- partner | null, via name | unit | group (see stg_agency_scope); rank orders these ways, 1 = lead by name.
-CREATE OR REPLACE VIEW int_framework_assignments AS
+-- int_framework_assignments: one row per (department plan, row of its framework whose chủ trì / phối hợp
+-- include the department), and how, taking the most direct naming (by name before through one of its units
+-- before through a collective; chủ trì before phối hợp): assigned_as lead | partner, via name | unit | group
+-- (see stg_agency_scope); rank orders these ways, 1 = lead by name. A row that does not assign the department
+-- is not listed (read it as assigned = false): every row × every plan would be ten million rows for one large
+-- framework. task_keys are the nhiệm vụ the row belongs to (stg_framework_rows), task_code the first of them.
+CREATE OR REPLACE TABLE int_framework_assignments AS
 WITH named AS (
     SELECT f.framework_doc_id, f.framework_row_no, n.name, 'lead' AS role
     FROM stg_framework_rows f, unnest(f.leads) AS n(name)
@@ -31,12 +33,10 @@ best AS (
     FROM ranked
     GROUP BY department_doc_id, framework_doc_id, framework_row_no
 )
-SELECT p.department_doc_id, f.framework_doc_id, f.framework_row_no, f.task_code,
-       b.assigned_as IS NOT NULL AS assigned,
+SELECT b.department_doc_id, f.framework_doc_id, f.framework_row_no, f.task_code, f.task_keys,
+       true AS assigned,
        b.assigned_as,
        b.via,
        b.rank
-FROM stg_plan_frameworks p
-JOIN stg_framework_rows f ON f.framework_doc_id = p.framework_doc_id
-LEFT JOIN best b ON b.department_doc_id = p.department_doc_id
-                AND b.framework_doc_id = f.framework_doc_id AND b.framework_row_no = f.framework_row_no;
+FROM best b
+JOIN stg_framework_rows f ON f.framework_doc_id = b.framework_doc_id AND f.framework_row_no = b.framework_row_no;

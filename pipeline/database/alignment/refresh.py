@@ -1,0 +1,81 @@
+"""Bring the alignment store up to date while the database is built: compute only the scopes whose inputs changed.
+
+Called by pipeline.database.build right after sql/ has created int_row_terms, on the database being built:
+
+    reviews.csv ──check──► alignment/reviews.parquet                         (loaded by int_reviews)
+    int_units ──► scopes and their keys ──► unchanged: the file is kept (or linked from the snapshot before)
+                                         └► new or changed: int_row_terms ─► scores ─► file
+                                                            (loaded by int_alignment_candidates, int_version_pairs)
+
+A scope's key is a digest of the rules (the input SQL, its data tables, ALIGNMENT_VERSION) and of every
+column of the scope's units: a department plan that changed changes only the key of its framework.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import duckdb
+
+from pipeline.database.alignment import inputs, store
+from pipeline.database.alignment.framework import CANDIDATES_SCHEMA, score_framework
+from pipeline.database.alignment.reviews import read_reviews, reviews_path, reviews_table
+from pipeline.database.alignment.versions import VERSION_PAIRS_SCHEMA, pair_versions
+from pipeline.database.alignment.weights import scope_vectors
+
+# bump when the Python scoring changes what it computes: every scope is computed again
+ALIGNMENT_VERSION = "1"
+SCHEMAS = {"candidates": CANDIDATES_SCHEMA, "version_pairs": VERSION_PAIRS_SCHEMA}
+
+
+def alignment_stamp(normalized: Path) -> dict:
+    """Given the output folder, return what the database depends on beyond its SQL and snapshot: the scoring
+    code's version and the reviews file, so that a new review rebuilds the database at the next run."""
+    path = reviews_path(normalized)
+    reviews = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    return {"alignment_version": ALIGNMENT_VERSION, "reviews": reviews}
+
+
+def scope_key(rules: str, fingerprint: str) -> str:
+    """Given the rules' digest and a scope's fingerprint, return the scope's key (its file's name part)."""
+    return hashlib.sha256(f"{rules}|{fingerprint}".encode()).hexdigest()[:20]
+
+
+def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: list[tuple[str, str]]) -> dict:
+    """Given the database being built (its SQL applied up to int_row_terms), the output folder and the SQL of
+    sql/, make alignment/ hold the reviews and the scores of every scope; return what was computed and reused."""
+    started = time.perf_counter()
+    con.execute("SET enable_progress_bar = false")      # the build's output is a cron mail, not a terminal
+    folder = store.store_folder(normalized)
+    store.write_atomically(reviews_table(read_reviews(reviews_path(normalized))), folder / "reviews.parquet")
+    store.ensure_empty_files(folder, SCHEMAS)
+    rules = inputs.rules_fingerprint(sql, ALIGNMENT_VERSION)
+    wanted, todo = {}, []
+    for scope in inputs.scope_fingerprints(con):
+        if not scope["versions"] and not scope["department_units"]:
+            continue                            # a framework no plan is compared with: nothing to score
+        kind = "version_pairs" if scope["versions"] else "candidates"
+        path = store.scope_file(folder, kind, scope["scope_id"], scope_key(rules, scope["fingerprint"]))
+        wanted[scope["scope_id"]] = path
+        if not path.exists() and not store.link_earlier(path):      # the snapshot before may hold it
+            todo.append((scope["scope_id"], kind, path))
+    if todo:
+        inputs.compute_terms(con, sql, [scope_id for scope_id, _, _ in todo])
+        p = inputs.params(con)
+        for scope_id, kind, path in todo:
+            store.write_atomically(compute_scope(con, scope_id, kind, p), path)
+        inputs.drop_terms(con)
+    store.prune(folder, set(wanted.values()))
+    log = {"computed": sorted(s for s, _, _ in todo), "reused": sorted(set(wanted) - {s for s, _, _ in todo}),
+           "seconds": round(time.perf_counter() - started, 3)}
+    store.write_log(folder, log)
+    return log
+
+
+def compute_scope(con: duckdb.DuckDBPyConnection, scope_id: str, kind: str, p: dict):
+    """Given the input connection (terms computed), one scope and alignment_params, return its table."""
+    units, terms = inputs.scope_units(con, scope_id), inputs.scope_terms(con, scope_id)
+    if kind == "version_pairs":
+        return pair_versions(scope_id, units, scope_vectors(units, terms, p, ("version_row",)), p)
+    return score_framework(scope_id, units, scope_vectors(units, terms, p), p, *inputs.scope_roles(con, scope_id))

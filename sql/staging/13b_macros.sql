@@ -1,0 +1,52 @@
+-- Macros the staging and intermediate views share: how a cell holding several codes is cut into one piece per
+-- code, the key a framework row without a nhiệm vụ code is shown by, and the normalized text a review is keyed by.
+
+-- code_split(text, codes): the text cut at every printed code of the list ("… 2.18. Tiếp tục …" → two pieces);
+-- a code counts only as a whole word followed by its dot or a space, so "3.1" never cuts "3.10".
+CREATE OR REPLACE MACRO code_split(text, codes) AS
+    CASE WHEN len(codes) = 0 THEN [coalesce(text, '')]
+         ELSE regexp_split_to_array(coalesce(text, ''),
+                  '(?:^|\s+)(?:' || array_to_string(list_transform(codes, lambda c: replace(c, '.', '\.')), '|')
+                  || ')\.?(?:\s+|$)') END;
+
+-- code_pieces(text, codes): one {code, text} per code of a cell, each with its own text. The parser has already
+-- cut the first code off the cell ("2.17. Đảm bảo …" → "Đảm bảo … 2.18. Tiếp tục …"), so as many pieces as codes
+-- pair up in order; one piece more means a lead-in before the first printed code ("Tổ chức: 3.5. … 3.6. …"),
+-- kept with each piece; any other count (a code printed twice, a number that looks like one) leaves the whole
+-- cell to every code rather than guess. No codes: one piece with a NULL code.
+CREATE OR REPLACE MACRO code_pieces(text, codes) AS
+    CASE WHEN len(codes) = 0 THEN [{'code': NULL::VARCHAR, 'text': text}]
+         WHEN len(code_split(text, codes)) = len(codes) + 1
+             THEN list_transform(range(1, len(codes) + 1), lambda i: {'code': codes[i], 'text':
+                      nullif(trim(concat_ws(' ', nullif(trim(code_split(text, codes)[1]), ''),
+                                                 code_split(text, codes)[i + 1])), '')})
+         WHEN len(code_split(text, codes)) = len(codes)
+             THEN list_transform(range(1, len(codes) + 1), lambda i: {'code': codes[i], 'text':
+                      nullif(trim(code_split(text, codes)[i]), '')})
+         ELSE list_transform(codes, lambda c: {'code': c, 'text': text}) END;
+
+-- roman(area_code): lĩnh vực 1–7 as printed in the plans (I … VII).
+CREATE OR REPLACE MACRO roman(area_code) AS
+    ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII'][area_code];
+
+-- printed_key(area_code, subarea, stt, row_no): how an analyst finds a framework row that has no nhiệm vụ code:
+-- the lĩnh vực and the last number printed in its STT ("VI.10"; "7.2.1" under sub-area 7.2), else its STT as
+-- printed, else '#<row_no>'.
+CREATE OR REPLACE MACRO printed_key(area_code, subarea, stt, row_no) AS
+    CASE WHEN nullif(regexp_extract(coalesce(stt, ''), '(\d+)\D*$', 1), '') IS NULL
+             THEN coalesce(nullif(trim(stt), ''), '#' || row_no)
+         WHEN nullif(regexp_extract(coalesce(subarea, ''), '^\s*(\d+\.\d+)', 1), '') IS NOT NULL
+             THEN regexp_extract(subarea, '^\s*(\d+\.\d+)', 1) || '.'
+                  || regexp_extract(stt, '(\d+)\D*$', 1)::INTEGER
+         WHEN area_code BETWEEN 1 AND 7
+             THEN roman(area_code) || '.' || regexp_extract(stt, '(\d+)\D*$', 1)::INTEGER
+         ELSE trim(stt) END;
+
+-- text_key(text): a row's text as a review remembers it: lower case, every run of punctuation and spaces one
+-- space, so that re-typing a comma or a line break does not lose the review; then the first 16 hex of its md5.
+CREATE OR REPLACE MACRO text_key(text) AS
+    left(md5(trim(regexp_replace(lower(coalesce(text, '')), '[^\p{L}\p{N}]+', ' ', 'g'))), 16);
+
+-- list_unique(l): the list without repeats, in the order of first appearance (list_distinct does not keep order).
+CREATE OR REPLACE MACRO list_unique(l) AS
+    list_filter(l, lambda x, i: list_position(l, x) = i);
