@@ -56,7 +56,13 @@ from pipeline.batch.workers import (
     default_jobs,
     parse_all,
 )
-from pipeline.database.build import DatabaseBusy, build_database, expected_stamp, refresh_runs, wait_for_database
+from pipeline.database.build import (
+    DatabaseBusy,
+    build_database,
+    expected_stamp,
+    refresh_runs,
+    wait_for_database,
+)
 from schemas.arrow import documents_schema, failures_schema
 from schemas.models import PlanDocument, TaskRow
 

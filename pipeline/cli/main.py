@@ -13,7 +13,6 @@ from parsers.textutil.printable import escape_line
 from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED
 from pipeline.cli import outputs
 
-
 EXIT_CODES = """exit codes of cchc ingest:
   0    the run went through (files that are simply not a plan are listed as skipped)
   3    some files could not be read: listed FAILED, kept in the table failures
