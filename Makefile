@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup ingest nightly test lint bench clean setup-ocr setup-system
+.PHONY: setup ingest nightly sql test lint bench clean setup-ocr setup-system
 
 setup: $(STAMP)
 
@@ -19,8 +19,15 @@ ingest: setup
 	$(BIN)/cchc ingest --raw data/raw --out data/normalized --db data/cchc.duckdb
 
 # Nightly: only new and changed files are read; exit 0 ok, 3 some files failed, 4 run failed, 5 locked.
+# make itself exits 2 whenever cchc does not exit 0 (its "Error 3" line names cchc's code): a scheduler
+# that acts on the code runs .venv/bin/cchc itself (README, Nightly operation).
 nightly: setup
 	$(BIN)/cchc ingest --incremental --raw data/raw --out data/normalized --db data/cchc.duckdb
+
+# The DuckDB shell on the database, read-only (a nightly run can rebuild it meanwhile); the same
+# version as the Python package, so it opens the file.
+sql: setup
+	$(BIN)/duckdb -readonly data/cchc.duckdb
 
 test: setup
 	$(BIN)/python -m pytest

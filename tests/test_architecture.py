@@ -25,6 +25,7 @@ FLOORS = (
     ("pipeline.database", 4),
     ("pipeline.database.alignment", 4),
     ("pipeline.batch", 5),
+    ("pipeline.reports", 5),
     ("pipeline.cli", 6),
 )
 MAX_LINES = 400

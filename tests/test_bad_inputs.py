@@ -60,7 +60,7 @@ def check(tmp: Path, before: list[tuple], report, bad: str) -> str:
     assert list(failures) == [bad]
     reason = failures[bad]
     assert "\n" not in reason and Path(bad).name in reason, reason
-    assert [f.source_file for f in report.failed_now] == [bad]
+    assert [f.source_file for f in report.failed_now + report.skipped_now] == [bad]   # not a plan: skipped
     assert consistent(tmp / "cchc.duckdb")
     return reason
 
@@ -236,8 +236,10 @@ def test_every_bad_input_at_once_through_the_cli_in_parallel(tmp_path):
                          timeout=300)
     assert out.returncode == 3, out.stderr
     bad = sorted([f for f, _ in FIXTURE_CASES] + ["dump.txt"])
-    assert sorted(line.split()[1] for line in out.stdout.splitlines() if line.startswith("FAILED")) == \
+    assert sorted(line.split()[1] for line in out.stdout.splitlines() if line.startswith(("FAILED", "skipped"))) == \
         sorted(str(tmp_path / "raw" / f) + ":" for f in bad)
+    assert [line.split()[1] for line in out.stdout.splitlines() if line.startswith("skipped")] == \
+        [str(tmp_path / "raw" / "no-table.txt") + ":"]
     assert seen(tmp_path) == before
     assert [r[0] for r in query(tmp_path / "cchc.duckdb", "select source_file from failures order by 1")] == bad
     assert query(tmp_path / "cchc.duckdb", "select source_file from documents order by 1") == \

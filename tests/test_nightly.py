@@ -32,8 +32,8 @@ def light_views(monkeypatch):
     """In-process runs build only the 0x views (documents, tasks, failures, runs): the full stack of
     alignment views costs seconds per build, and the CLI tests here build it for real."""
     real = pipeline.database.build.view_sql
-    monkeypatch.setattr(pipeline.database.build, "view_sql", lambda normalized: [
-        (name, sql) for name, sql in real(normalized) if name.startswith("0")])
+    monkeypatch.setattr(pipeline.database.build, "view_sql", lambda normalized, *layers: [
+        (name, sql) for name, sql in real(normalized, *layers) if name.startswith("0")])
 
 
 pytestmark = pytest.mark.usefixtures("light_views")
@@ -127,21 +127,35 @@ def fingerprint(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple]:
 
 # --- idempotence ---------------------------------------------------------------------------------
 
+def database_content(db: Path) -> tuple:
+    """The build's stamp and time, and every table but the run log, as rows."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [name for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'"
+                                                   " and table_name <> 'runs' order by 1").fetchall()]
+        return (con.execute("select * from cchc_meta.build").fetchall(),
+                {name: sorted(map(str, con.execute(f'select * from "{name}"').fetchall())) for name in tables})
+    finally:
+        con.close()
+
+
 def test_no_change_rerun_rewrites_nothing(tmp_path):
     corpus(tmp_path / "raw", 4)
     (tmp_path / "raw" / "notes.txt").write_bytes((FIXTURES / "bad" / "no-table.txt").read_bytes())
     first = nightly(tmp_path)
-    assert first.returncode == 3, first.stderr
+    assert first.returncode == 0, first.stderr          # a file that is not a plan is skipped, not failed
+    assert "skipped  " in first.stdout and "notes.txt" in first.stdout
     out = tmp_path / "normalized"
     log_before = (out / "runs.jsonl").read_bytes()
-    before, db_before = fingerprint(out, skip=("runs.jsonl",)), fingerprint(tmp_path, skip=())["cchc.duckdb"]
+    before, db_before = fingerprint(out, skip=("runs.jsonl",)), database_content(tmp_path / "cchc.duckdb")
     time.sleep(0.05)                                   # a rewrite would show in mtime_ns
 
     again = nightly(tmp_path)
 
     assert again.returncode == 0, again.stderr          # the bad file is quarantined, not failed anew
     assert fingerprint(out, skip=("runs.jsonl",)) == before
-    assert fingerprint(tmp_path)["cchc.duckdb"] == db_before
+    assert database_content(tmp_path / "cchc.duckdb") == db_before        # not rebuilt: only its run log grew
+    assert query(tmp_path / "cchc.duckdb", "select count(*) from runs") == [(2,)]
     log_after = (out / "runs.jsonl").read_bytes()
     assert log_after.startswith(log_before) and log_after[len(log_before):].count(b"\n") == 1
     record = json.loads(log_after[len(log_before):])
@@ -237,10 +251,10 @@ def test_failed_file_is_quarantined_and_retried_when_it_changes(tmp_path):
     notes = raw / "notes.txt"
     notes.write_bytes((FIXTURES / "bad" / "no-table.txt").read_bytes())
     first = run(tmp_path)
-    assert [f.source_file for f in first.failed_now] == ["notes.txt"]
+    assert [f.source_file for f in first.skipped_now] == ["notes.txt"] and first.failed_now == []
 
     second = run(tmp_path)
-    assert second.failed_now == [] and [f.source_file for f in second.failures] == ["notes.txt"]
+    assert second.skipped_now == [] and [f.source_file for f in second.failures] == ["notes.txt"]
     assert second.parsed == []
     assert query(tmp_path / "cchc.duckdb", "select source_file, error_type from failures") == [("notes.txt", "NotAPlan")]
 
@@ -377,7 +391,9 @@ def test_runs_view_reads_while_a_line_is_half_written(tmp_path):
 
 # --- storage -------------------------------------------------------------------------------------
 
-def test_a_reader_open_across_a_commit_sees_the_new_state(tmp_path):
+def test_a_reader_open_across_a_commit_keeps_one_whole_state_and_the_next_sees_the_new(tmp_path):
+    # The data live inside the database file (it travels), so a session open across a commit reads
+    # the state it opened, whole; the next connection reads the new one.
     raw = tmp_path / "raw"
     put_seed(raw, "000")
     run(tmp_path)
@@ -385,8 +401,10 @@ def test_a_reader_open_across_a_commit_sees_the_new_state(tmp_path):
     assert con.execute("select count(*) from tasks").fetchone() == (24,)
     put_seed(raw, "004")
     run(tmp_path)
-    assert con.execute("select count(*) from tasks").fetchone() == (54,)
+    assert con.execute("select count(*), count(distinct doc_id) from tasks").fetchone() == (24, 1)
+    assert con.execute("select count(*) from documents").fetchone() == (1,)
     con.close()
+    assert query(tmp_path / "cchc.duckdb", "select count(*) from tasks") == [(54,)]
 
 
 def test_the_old_single_file_layout_is_taken_over(tmp_path):

@@ -32,3 +32,19 @@ def test_readme_has_examples():
 def test_readme_query_answers(con, sql):
     rows = con.execute(sql).fetchall()
     assert rows or any(t in sql for t in MAY_BE_EMPTY), sql
+
+
+def test_every_readme_question_runs_in_the_duckdb_shell(sample_ingest):
+    """The README's SQL as an analyst types it: the CLI binary of the venv, read-only, on the database file."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tmp, _ = sample_ingest
+    binary = Path(sys.executable).parent / "duckdb"
+    assert binary.exists(), "make setup installs the DuckDB shell (duckdb-cli) into .venv/bin"
+    for sql in STATEMENTS:
+        out = subprocess.run([str(binary), "-readonly", "-csv", str(tmp / "cchc.duckdb"), "-c", sql + ";"],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and "Error" not in out.stderr, (sql, out.stderr)
+        assert out.stdout.count("\n") > 1 or any(t in sql for t in MAY_BE_EMPTY), (sql, out.stdout)

@@ -17,6 +17,7 @@ import json
 import os
 import stat
 from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from pipeline.batch import process
@@ -24,7 +25,7 @@ from pipeline.fields.sidecar import sidecar_path
 
 FORMAT = 1
 NAME = "manifest.json"
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMAS_DIR = Path(str(resources.files("schemas")))
 VOCABULARY_SUFFIXES = (".csv", ".toml", ".json", ".txt")
 HASH_CHUNK = 1024 * 1024
 

@@ -56,7 +56,13 @@ from pipeline.batch.workers import (
     default_jobs,
     parse_all,
 )
-from pipeline.database.build import DatabaseBusy, build_database, expected_stamp, wait_for_database
+from pipeline.database.build import (
+    DatabaseBusy,
+    build_database,
+    expected_stamp,
+    refresh_runs,
+    wait_for_database,
+)
 from schemas.arrow import documents_schema, failures_schema
 from schemas.models import PlanDocument, TaskRow
 
@@ -64,6 +70,9 @@ __all__ = ["RunFailed", "ingest", "run", "IngestReport", "Failure"]
 
 DEFAULT_DB_WAIT_S = 60.0           # how long a run waits for an analyst's read-write session to close
 DB_WAIT_ENV = "CCHC_DB_WAIT"
+
+
+SKIPPED_TYPES = frozenset({"NotAPlan"})     # read fine, holds no task: skipped, not failed
 
 
 @dataclass
@@ -74,6 +83,11 @@ class Failure:
     error: str
     error_type: str | None = None
     this_run: bool = True              # False: quarantined by an earlier run, the file unchanged since
+
+    @property
+    def skipped(self) -> bool:
+        """A file that is simply not a plan (a report, a letter): listed with its reason, not a failure."""
+        return self.error_type in SKIPPED_TYPES
 
 
 @dataclass
@@ -104,7 +118,13 @@ class IngestReport:
 
     @property
     def failed_now(self) -> list[Failure]:
-        return [f for f in self.failures if f.this_run]
+        """The files this run could not read (the exit code says so; a file not a plan is no failure)."""
+        return [f for f in self.failures if f.this_run and not f.skipped]
+
+    @property
+    def skipped_now(self) -> list[Failure]:
+        """The files this run read and found not a plan."""
+        return [f for f in self.failures if f.this_run and f.skipped]
 
 
 def ingest(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = False, jobs: int | None = None,
@@ -145,16 +165,22 @@ def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True
             except BaseException as exc:
                 record.status, record.exit_code = "failed", EXIT_RUN_FAILED
                 record.error = escape_line(f"{type(exc).__name__}: {exc}")
+                if isinstance(exc, KeyboardInterrupt | SystemExit):
+                    term = getattr(exc, "code", None) == 143
+                    record.status, record.exit_code = "interrupted", 143 if term else 130
+                    record.error = "stopped by SIGTERM" if term else "interrupted (Ctrl-C)"
                 _log(out_dir, record, clock, line)
+                refresh_runs(db_path, out_dir)
                 raise
+            failed = report.failed_now
+            record.status = "some_failed" if failed else "ok"
+            record.exit_code = EXIT_SOME_FAILED if failed else EXIT_OK
+            _log(out_dir, record, clock, line)
+            refresh_runs(db_path, out_dir)         # still under the locks: no run rebuilds it meanwhile
     except LockBusy as exc:
         record.status, record.exit_code, record.error = "locked", EXIT_LOCKED, str(exc)
         _log(out_dir, record, clock, None)
         raise
-    failed = report.failed_now
-    record.status = "some_failed" if failed else "ok"
-    record.exit_code = EXIT_SOME_FAILED if failed else EXIT_OK
-    _log(out_dir, record, clock, line)
     report.record = record
     return report
 
@@ -307,7 +333,7 @@ def _report(plan: Plan, results: dict[str, WorkResult], built: Assembly, old: di
                 for f in built.failures]
     record.files, record.new, record.changed, record.unchanged = len(plan.paths), len(new), len(changed), unchanged
     record.removed, record.reparsed = len(plan.removed), len(reparsed)
-    record.failed = sum(f.this_run for f in failures)
+    record.failed = sum(f.this_run and not f.skipped for f in failures)
     record.quarantined = len(failures)
     record.documents, record.task_rows = len(built.documents), built.task_count
     record.snapshot = snapshot.name if snapshot else None

@@ -2,24 +2,40 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from parsers.errors import ParseError
 from parsers.textutil.printable import escape_line
 from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED
+from pipeline.cli import outputs
+
+EXIT_CODES = """exit codes of cchc ingest:
+  0    the run went through (files that are simply not a plan are listed as skipped)
+  3    some files could not be read: listed FAILED, kept in the table failures
+  4    the run itself failed: nothing changed, unless the message says what is live
+  5    another run holds the lock: nothing changed
+  130  interrupted (Ctrl-C), 143 stopped by SIGTERM: nothing changed, logged as interrupted
+  2    wrong arguments (every command)"""
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
+    parser = argparse.ArgumentParser(prog="cchc", description=__doc__, epilog=EXIT_CODES,
+                                     formatter_class=outputs.Defaults)
+    parser.add_argument("--version", action="version", version=f"cchc {outputs.package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    ing = sub.add_parser("ingest", help="parse every file under data/raw into Parquet + DuckDB")
-    ing.add_argument("--raw", type=Path, default=Path("data/raw"))
-    ing.add_argument("--out", type=Path, default=Path("data/normalized"))
-    ing.add_argument("--db", type=Path, default=Path("data/cchc.duckdb"))
+    ing = sub.add_parser("ingest", help="parse every file under data/raw into Parquet + DuckDB",
+                         formatter_class=outputs.Defaults, epilog=EXIT_CODES)
+    ing.add_argument("--raw", type=Path, default=Path("data/raw"), help="the folder of plan files to read")
+    ing.add_argument("--out", type=Path, default=Path("data/normalized"),
+                     help="the folder of the Parquet tables, the manifest and the run log")
+    ing.add_argument("--db", type=Path, default=Path("data/cchc.duckdb"), help="the DuckDB database to (re)build")
     ing.add_argument("--incremental", action="store_true",
-                     help="read only new and changed files, drop removed ones (the nightly run)")
+                     help="read only new and changed files, drop removed ones (the nightly run; default: read all)")
     ing.add_argument("--jobs", type=int, default=None, metavar="N",
                      help="parser processes (default: the cores available)")
     ing.add_argument("--allow-removals", action="store_true",
@@ -28,8 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--db-wait", type=float, default=None, metavar="SECONDS",
                      help="how long to wait for a read-write session on the database to close before failing"
                           " (exit 4); default CCHC_DB_WAIT or 60")
-    prs = sub.add_parser("parse", help="print one file's task rows as JSON lines; writes nothing")
-    prs.add_argument("file", type=Path)
+    prs = sub.add_parser("parse", help="print one file's task rows as JSON lines; writes nothing",
+                         formatter_class=outputs.Defaults,
+                         epilog="exit codes: 0 rows printed, 1 the file could not be read or is not a plan,"
+                                " 2 wrong arguments")
+    prs.add_argument("file", type=Path, help="a plan file (.docx, .doc, .pdf, .txt)")
+    outputs.add_commands(sub)
     from pipeline.cli import review  # cchc review FRAMEWORK: pipeline/cli/review.py
 
     review.add_parser(sub)
@@ -38,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return review.run(args)
     if args.command == "parse":
         return parse_command(args.file)
+    if args.command in ("export", "report"):
+        return outputs.run(args)
     return ingest_command(args.raw, args.out, args.db, incremental=args.incremental, jobs=args.jobs,
                           allow_removals=args.allow_removals, db_wait=args.db_wait)
 
@@ -64,9 +86,29 @@ def parse_command(path: Path) -> int:
     except OSError as exc:
         error_line(f"{path}: {exc.strerror or exc}")
         return 1
-    for row in result.tasks:
-        print(row.model_dump_json())
+    try:
+        for row in result.tasks:
+            print(row.model_dump_json())
+        sys.stdout.flush()
+    except BrokenPipeError:                    # `cchc parse plan.docx | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+EXIT_INTERRUPTED = 130                  # the shell's code for Ctrl-C
+
+
+@contextmanager
+def sigterm_as_exit():
+    """Turn SIGTERM into SystemExit(143) for the block, so a stopped run unwinds (workers stopped, logged)."""
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def ingest_command(raw: Path, out: Path, db: Path, incremental: bool = False, jobs: int | None = None,
@@ -86,8 +128,14 @@ def ingest_command(raw: Path, out: Path, db: Path, incremental: bool = False, jo
         return EXIT_RUN_FAILED
     print(header_line(raw, out, db, incremental, jobs or default_jobs()), flush=True)
     try:
-        report = ingest(raw, out, db, incremental=incremental, jobs=jobs, console=Console(),
-                        allow_removals=allow_removals, db_wait_s=db_wait)
+        with sigterm_as_exit():
+            report = ingest(raw, out, db, incremental=incremental, jobs=jobs, console=Console(),
+                            allow_removals=allow_removals, db_wait_s=db_wait)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else EXIT_INTERRUPTED
+        how = "stopped by SIGTERM" if code == 128 + signal.SIGTERM else "interrupted"
+        error_line(f"ingest {how}: nothing changed, the last committed state is kept (logged in runs)")
+        return code
     except LockBusy as exc:
         error_line(exc)
         return EXIT_LOCKED

@@ -30,12 +30,14 @@ def report_lines(report, out: Path, db: Path, incremental: bool) -> list[str]:
             lines.append(f"{label:<8} {doc.source_file}: {doc.task_count} rows ({doc.issuer or 'issuer unknown'}, "
                          f"{doc.plan_year or 'year unknown'})")
     lines += [f"removed  {rel}" for rel in report.removed]
-    lines += [f"FAILED   {f.error}" for f in report.failures if f.this_run]
+    lines += [f"skipped  {f.error}" for f in report.skipped_now]
+    lines += [f"FAILED   {f.error}" for f in report.failed_now]
     record = report.record
-    older = len(report.failures) - len(report.failed_now)
+    older = sum(not f.this_run for f in report.failures)
     counts = (f"{record.files} files: {record.new} new, {record.changed} changed, {record.unchanged} unchanged, "
               f"{record.removed} removed" + (f", {record.reparsed} read again" if record.reparsed else ""))
-    lines.append(f"{counts}; {record.failed} failed in this run"
+    skipped = f", {len(report.skipped_now)} not a plan (skipped)" if report.skipped_now else ""
+    lines.append(f"{counts}; {record.failed} failed in this run{skipped}"
                  + (f", {older} still quarantined from earlier runs (view failures)" if older else ""))
     wrote = ("new snapshot" if record.wrote_snapshot else
              "database rebuilt, tables unchanged" if getattr(record, "db_rebuilt", False) else "nothing rewritten")

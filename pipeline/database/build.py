@@ -23,16 +23,40 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from pipeline.database.alignment import LAST_INPUT, alignment_folder, alignment_stamp, refresh_alignment
+from pipeline.database.dictionary import apply_comments, object_comments
 
-ROOT = Path(__file__).resolve().parents[2]
-SQL_DIR = ROOT / "sql"
-SCHEMAS_DIR = ROOT / "schemas"
+SCHEMAS_DIR = Path(str(resources.files("schemas")))
+
+
+def _sql_dir() -> Path:
+    """Return the folder of the SQL: inside the installed package (a wheel), else sql/ of the checkout.
+
+    `pipeline.database.sql` is a folder of data with no __init__.py (a namespace package), so its
+    place comes from the import spec, not `resources.files` (which gives a MultiplexedPath there).
+    """
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("pipeline.database.sql")
+    except ModuleNotFoundError:
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "sources").is_dir():
+            return Path(location)
+    return Path(__file__).resolve().parents[2] / "sql"
+
+
+SQL_DIR = _sql_dir()
 LAYERS = ("sources", "staging", "intermediate", "marts")
+MATERIALIZED = ("sources", "staging", "marts")       # made tables at build: see view_sql
+RUNS_SQL = "03_runs.sql"                             # the run log, refreshed at every run's end (refresh_runs)
+_CREATE_VIEW = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+VIEW\b", re.IGNORECASE)
 META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _CATALOG = """
@@ -55,13 +79,33 @@ class DatabaseBusy(Exception):
                          " database read-only (duckdb -readonly), and run again")
 
 
-def view_sql(normalized: Path) -> list[tuple[str, str]]:
-    """Return (file name, SQL text) for each view file, with the Parquet and data-table folders filled in."""
+def view_sql(normalized: Path, layers: tuple[str, ...] = LAYERS) -> list[tuple[str, str]]:
+    """Return (file name, SQL text) for each SQL file, with the Parquet and data-table folders filled in.
+
+    The views of the MATERIALIZED layers are made tables: the data then live inside the database
+    file (it keeps working when data/ is copied or the checkout moves) and the marts are answers
+    read, not the alignment stack recomputed per query.
+    """
+    return [(path.name, sql_text(path, normalized)) for layer in layers for path in sorted((SQL_DIR / layer).glob("*.sql"))]
+
+
+def sql_text(path: Path, normalized: Path) -> str:
+    """Given one SQL file of sql/<layer>/, return its text as built: folders filled in, views of MATERIALIZED
+    layers made tables."""
     folder = normalized.resolve().as_posix().replace("'", "''")
     schemas = SCHEMAS_DIR.as_posix().replace("'", "''")
     scores = alignment_folder(normalized).resolve().as_posix().replace("'", "''")
-    return [(p.name, p.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
-             .replace("{alignment}", scores)) for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+    sql = (path.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
+           .replace("{alignment}", scores))
+    return _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql) if path.parent.name in MATERIALIZED else sql
+
+
+REFERENCE_COMMENTS = {
+    "agencies": "agencies: one row per canonical agency of the dictionary (schemas/agencies.toml): name, kind,"
+                " level, parent, the collectives it belongs to, its aliases (Sở KH&CN = Sở KHCN = …)",
+    "agency_groups": "agency_groups: one row per collective term (Các sở, ban, ngành cấp tỉnh; UBND cấp xã; …):"
+                     " key, label, the kinds and levels of agency it covers, its aliases",
+}
 
 
 def create_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -115,17 +159,21 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}
         create_reference_tables(con)
-        views = view_sql(normalized)
-        for name, sql in views:
+        comments, files = {}, view_sql(normalized)
+        if not files:                          # an install without its SQL must never build an empty database
+            raise RuntimeError(f"no SQL files under {SQL_DIR}: the installation is incomplete")
+        for name, sql in files:
             try:
                 con.execute(sql)
             except duckdb.Error as exc:
                 raise RuntimeError(f"sql: {name}: {exc}") from exc
+            comments.update(object_comments(sql))
             if name == LAST_INPUT:             # the alignment's scores, computed only where their inputs changed
-                refresh_alignment(con, normalized, views)
+                refresh_alignment(con, normalized, files)
         # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
         # is recorded as its own below, and dropped and made again by the next build.
         made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]
+        apply_comments(con, made, comments | REFERENCE_COMMENTS)
         record_build(con, stamp, normalized, made)
         con.execute("CHECKPOINT")
     finally:
@@ -249,3 +297,33 @@ def database_stamp(db_path: Path) -> str | None:
             return con.execute(f"SELECT stamp FROM {META}.build").fetchone()[0]
         except (duckdb.Error, TypeError):
             return None
+
+
+def refresh_runs(db_path: Path, normalized: Path) -> bool:
+    """Bring the database's table `runs` up to the run log (runs.jsonl) in place; return False when it cannot.
+
+    Called at the end of every run, the ones that rebuild nothing too, so `runs` inside the
+    database is the whole log however far the file is copied. A database someone holds open (an
+    analyst's shell), a missing or read-only one, or one whose `runs` is not this build's table is
+    left as it is: runs.jsonl stays the full record and the next build loads it.
+    """
+    if not db_path.exists():
+        return False
+    sql = sql_text(SQL_DIR / "sources" / RUNS_SQL, normalized)
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.Error:
+        return False
+    try:
+        kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'main'"
+                           " AND table_name = 'runs'").fetchone()
+        if kind is None or kind[0] != "BASE TABLE":
+            return False
+        con.execute(sql)
+        apply_comments(con, [("table", "main", "runs")], object_comments(sql))
+        con.execute("CHECKPOINT")
+        return True
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()

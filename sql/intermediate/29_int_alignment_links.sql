@@ -65,7 +65,7 @@ kept AS (
     -- department rows without any candidate left: one empty rank-1 row per level
     SELECT r.department_doc_id, r.department_row_no, lv.level, 1 AS rank, 0.0 AS score, 0.0 AS hoat_dong_cosine,
            0.0 AS nhiem_vu_cosine
-    FROM rows r, (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)
+    FROM rows r CROSS JOIN (VALUES ('nhiem_vu'), ('hoat_dong')) AS lv(level)   -- CROSS JOIN: DuckDB 1.5 binds the ANTI JOIN below to both
     ANTI JOIN (SELECT department_doc_id, department_row_no, level FROM untouched
                UNION ALL SELECT department_doc_id, department_row_no, level FROM reranked) k
       ON k.department_doc_id = r.department_doc_id AND k.department_row_no = r.department_row_no

@@ -1,6 +1,7 @@
 -- runs: one row per `cchc ingest` run (runs.jsonl, appended by pipeline.runlog): when it ran, what it
 -- found, how long each step took. status: running (written when a run starts) | ok | some_failed | failed |
--- locked (another run held the lock) | killed (it never finished: marked so by the next run).
+-- locked (another run held the lock) | interrupted (Ctrl-C or SIGTERM: nothing changed) | killed (it never
+-- finished: marked so by the next run).
 -- Counts: new/changed/unchanged/removed partition the listed files; reparsed = read again although
 -- unchanged (full run, new parser version, retry); failed = failed in this run; quarantined = every
 -- file the tables leave out now.
