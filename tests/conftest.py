@@ -50,3 +50,14 @@ def sample_ingest(tmp_path_factory):
     shutil.copytree(ROOT / "data" / "raw", tmp / "raw")
     report = ingest(tmp / "raw", tmp / "normalized", tmp / "cchc.duckdb")
     return tmp, report
+
+
+@pytest.fixture(scope="session")
+def sample_con(sample_ingest):
+    """A read-only connection to the sample ingest's database (shared: tests only read through it)."""
+    import duckdb
+
+    tmp, _ = sample_ingest
+    connection = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
+    yield connection
+    connection.close()

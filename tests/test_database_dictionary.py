@@ -29,11 +29,8 @@ def test_column_meanings_come_from_the_models_and_the_csv():
 
 
 @pytest.fixture(scope="module")
-def con(sample_ingest):
-    tmp, _ = sample_ingest
-    connection = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+def con(sample_con):
+    return sample_con
 
 
 def test_every_table_view_and_column_of_the_database_says_what_it_is(con):

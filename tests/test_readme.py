@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import duckdb
 import pytest
 
 from tests.conftest import ROOT
@@ -17,11 +16,8 @@ MAY_BE_EMPTY = ("FROM failures", "FROM runs", "FROM responsibility_gaps")
 
 
 @pytest.fixture(scope="module")
-def con(sample_ingest):
-    tmp, _ = sample_ingest
-    connection = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+def con(sample_con):
+    return sample_con
 
 
 def test_readme_has_examples():
