@@ -183,7 +183,7 @@ def settle(deadline: float = 5) -> list[int]:
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, None], ids=["SIGTERM", "SIGINT", "exit"])
 def test_no_worker_outlives_its_run(tmp_path, how):
-    corpus(tmp_path / "raw", 40)
+    corpus(tmp_path / "raw", 40 if how is None else 120)  # a signal must find the run mid-parse, even on a fast machine
     proc = start(tmp_path)
     end = time.monotonic() + 60
     while len(tagged_processes()) < 3 and proc.poll() is None and time.monotonic() < end:   # the run, its server, a worker

@@ -109,11 +109,10 @@ def test_a_run_stopped_by_ctrl_c_or_sigterm_says_one_line_and_is_logged(tmp_path
     import signal
     import time
 
+    from tests.test_nightly import corpus
+
     raw = tmp_path / "raw"
-    raw.mkdir()
-    text = seed_path("004").read_text(encoding="utf-8")
-    for i in range(60):                                    # enough distinct plans to be caught mid-run
-        (raw / f"plan-{i:02}.txt").write_text(text.replace("2025", str(1900 + i), 1), encoding="utf-8")
+    corpus(raw, 150)                                       # enough distinct plans to be caught mid-run
     out_dir = tmp_path / "normalized"
     for lines, (sig, code, said) in enumerate(((signal.SIGINT, 130, "interrupted (Ctrl-C)"),
                                                (signal.SIGTERM, 143, "stopped by SIGTERM")), start=1):
