@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.database.alignment import LAST_INPUT, alignment_folder, alignment_stamp, refresh_alignment
-from pipeline.database.dictionary import apply_comments, object_comments
+from pipeline.database.dictionary import apply_comments, object_comments, quoted
 
 SCHEMAS_DIR = Path(str(resources.files("schemas")))
 
@@ -232,7 +232,7 @@ def recorded_objects(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str
 
 def drop_objects(con: duckdb.DuckDBPyConnection, objects: list[tuple[str, str, str]]) -> None:
     for kind, schema, name in objects:
-        con.execute(f"DROP {kind.upper()} IF EXISTS {_ident(schema)}.{_ident(name)}")
+        con.execute(f"DROP {kind.upper()} IF EXISTS {quoted(schema)}.{quoted(name)}")
 
 
 def record_build(con: duckdb.DuckDBPyConnection, stamp: str | None, normalized: Path,
@@ -244,10 +244,6 @@ def record_build(con: duckdb.DuckDBPyConnection, stamp: str | None, normalized: 
     con.execute(f"CREATE OR REPLACE TABLE {META}.objects (kind VARCHAR, schema_name VARCHAR, name VARCHAR)")
     if made:
         con.executemany(f"INSERT INTO {META}.objects VALUES (?, ?, ?)", [list(m) for m in made])
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def set_aside(db_path: Path) -> Path:

@@ -57,13 +57,13 @@ def apply_comments(con: duckdb.DuckDBPyConnection, made: list[tuple[str, str, st
     for kind, schema, name in made:
         if kind not in COMMENTED_KINDS:
             continue
-        target = f"{_ident(schema)}.{_ident(name)}"
+        target = f"{quoted(schema)}.{quoted(name)}"
         if name.lower() in objects:
             con.execute(f"COMMENT ON {kind.upper()} {target} IS {_literal(objects[name.lower()])}")
         for (column,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database()"
                                      " AND schema_name = ? AND table_name = ?", [schema, name]).fetchall():
             if column in columns:
-                con.execute(f"COMMENT ON COLUMN {target}.{_ident(column)} IS {_literal(columns[column])}")
+                con.execute(f"COMMENT ON COLUMN {target}.{quoted(column)} IS {_literal(columns[column])}")
 
 
 def undocumented(con: duckdb.DuckDBPyConnection, schema: str = "main") -> list[str]:
@@ -79,7 +79,8 @@ def undocumented(con: duckdb.DuckDBPyConnection, schema: str = "main") -> list[s
     return sorted(missing)
 
 
-def _ident(name: str) -> str:
+def quoted(name: str) -> str:
+    """Given a schema, table or column name, return it as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
