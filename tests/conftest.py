@@ -61,3 +61,11 @@ def sample_con(sample_ingest):
     connection = duckdb.connect(str(tmp / "cchc.duckdb"), read_only=True)
     yield connection
     connection.close()
+
+
+def hear_ctrl_c() -> None:
+    """preexec_fn for a child that must hear SIGINT: a job started in the background (CI, `cmd &`) inherits
+    SIGINT ignored, and Python then installs no KeyboardInterrupt for it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import ROOT, seed_path
+from tests.conftest import ROOT, hear_ctrl_c, seed_path
 
 README_LIKE = """# Walking skeleton: the five seed plans → one Parquet schema → DuckDB
 
@@ -118,7 +118,7 @@ def test_a_run_stopped_by_ctrl_c_or_sigterm_says_one_line_and_is_logged(tmp_path
                                                (signal.SIGTERM, 143, "stopped by SIGTERM")), start=1):
         proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", "--jobs", "1", "--raw", str(raw),
                                  "--out", str(out_dir), "--db", str(tmp_path / "cchc.duckdb")], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=hear_ctrl_c)
         log = out_dir / "runs.jsonl"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (log.exists() and log.read_text().count("\n") >= lines):

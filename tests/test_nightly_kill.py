@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.batch.run import ingest
-from tests.conftest import ROOT
+from tests.conftest import ROOT, hear_ctrl_c
 from tests.test_nightly import consistent, corpus, light_views, put_seed, query  # noqa: F401 - a fixture
 
 KILLS = 5
@@ -57,7 +57,7 @@ def start(tmp: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", "--incremental", "--jobs", "2",
                              "--raw", str(tmp / "raw"), "--out", str(tmp / "normalized"),
                              "--db", str(tmp / "cchc.duckdb")], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env={**os.environ, name: value})
+                            stderr=subprocess.DEVNULL, env={**os.environ, name: value}, preexec_fn=hear_ctrl_c)
 
 
 def tagged_processes() -> list[int]:

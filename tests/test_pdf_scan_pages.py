@@ -138,3 +138,16 @@ def test_the_tesseract_runs_are_taken_out_of_the_cap_while_pages_are_read():
     at_once, taken, restored = out.stdout.split()
     assert int(at_once) == pages_at_once(1024 - 1) and int(taken) == int(at_once) * CHILD_MEMORY_MB
     assert restored == "True"
+
+
+def test_the_cpu_of_the_tesseract_runs_counts_in_the_file_s_cpu():
+    """cpu_spent adds what the children (Tesseract's runs) used since the file began to the worker's own."""
+    from parsers.pdf.scan.pages import _children_cpu, cpu_spent
+
+    before = _children_cpu()
+    own_before, _ = cpu_spent(_children_cpu())
+    burn = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True, timeout=60)        # a child that spends 0.6 s
+    used, cap = cpu_spent(before)
+    assert used - own_before >= 0.55                  # the child's CPU is in the file's account
+    assert cap == float("inf") or cap > 0

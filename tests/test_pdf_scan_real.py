@@ -168,10 +168,13 @@ def test_a_scan_is_read_inside_the_memory_cap_a_worker_has_under_memorymax():
     assert [(r["area_code"], r["stt"]) for r in rows] == [(t.area_code, t.stt) for t in truth((12, 13))]
 
 
-def test_tesseract_s_cpu_counts_in_the_file_s_cpu_cap():
-    """The worker's own CPU stays under the cap; with its Tesseract runs counted, the file is over it."""
+def test_a_scan_over_the_file_s_cpu_cap_is_given_up():
+    """Two scanned pages cost more than 2 s of CPU (the worker's own, with its Tesseract runs): refused, named.
+
+    Which of the two counts trips first depends on the machine's speed (the worker's RLIMIT_CPU, or
+    the check between pages that adds Tesseract's runs): tests/test_pdf_scan_pages.py shows the second
+    on its own, deterministically."""
     from pipeline.batch.wall import Limits
 
-    result = walled((12, 13), Limits(cpu_s=3))
-    assert result.outcome == "failed" and "Tesseract's runs counted" in result.error, result.error
-    assert result.cpu_s < 3
+    result = walled((12, 13), Limits(cpu_s=2))
+    assert result.outcome == "failed" and "CPU" in result.error, result.error
