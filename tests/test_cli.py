@@ -150,3 +150,12 @@ def test_the_runs_table_is_brought_up_to_date_by_a_run_that_rebuilds_nothing(tmp
     assert con.execute("select built_at from cchc_meta.build").fetchall() == built      # not rebuilt
     assert con.execute("select status, new, unchanged from runs order by started_at").fetchall() == \
         [("ok", 1, 0), ("ok", 0, 1)]
+
+
+def test_cchc_parse_never_loads_the_database_or_parquet_libraries():
+    code = ("import sys, contextlib, io\nfrom pipeline.cli.main import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()): main(['parse', {str(seed_path('000'))!r}])\n"
+            "print(sorted(m for m in ('duckdb', 'pyarrow', 'pandas', 'scipy', 'cv2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__, epilog=EXIT_CODES,
                                      formatter_class=outputs.Defaults)
-    parser.add_argument("--version", action="version", version=f"cchc {outputs.package_version()}")
+    parser.add_argument("--version", action=outputs.Version, help="print cchc's version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
     ing = sub.add_parser("ingest", help="parse every file under data/raw into Parquet + DuckDB",
                          formatter_class=outputs.Defaults, epilog=EXIT_CODES)

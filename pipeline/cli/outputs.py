@@ -18,6 +18,17 @@ class Defaults(argparse.RawDescriptionHelpFormatter):
         return text
 
 
+class Version(argparse.Action):
+    """`--version`: the installed version, looked up only when asked (importlib.metadata costs every start)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"cchc {package_version()}")
+        parser.exit()
+
+
 def package_version() -> str:
     """Return the installed cchc-etl version ("unknown" when run from a checkout that was never installed)."""
     from importlib.metadata import PackageNotFoundError, version

@@ -14,18 +14,11 @@ import re
 import sys
 from pathlib import Path
 
-import duckdb
-
 from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED
-from pipeline.database.alignment.reviews import (
-    ReviewsError,
-    merge_reviews,
-    read_reviews,
-    read_worksheet,
-    reviews_path,
-    write_reviews,
-    write_worksheet,
-)
+from pipeline.cli.outputs import Defaults
+
+# DuckDB and the reviews (pyarrow) are imported where a command runs, not when the parser is built:
+# every `cchc` start (`cchc parse` too) builds it.
 
 EXIT_BAD_INPUT = 1
 FRAMEWORKS_SQL = """
@@ -37,7 +30,10 @@ FROM stg_frameworks f JOIN documents d ON d.doc_id = f.framework_doc_id
 def add_parser(sub) -> None:
     """Given the command line's sub-parsers, add `review`."""
     rev = sub.add_parser("review", help="write the rows of a framework's department plans that need a look to a"
-                                        " worksheet; --read a filled-in worksheet back into data/reviews.csv")
+                                        " worksheet; --read a filled-in worksheet back into data/reviews.csv",
+                         formatter_class=Defaults,
+                         epilog="exit codes: 0 done, 1 a bad worksheet or an unknown framework, 4 the database"
+                                " could not be read, 5 a run holds the lock, 2 wrong arguments")
     rev.add_argument("framework", help="the framework: its plan number (3369/QĐ-UBND), file name or doc_id")
     rev.add_argument("--read", type=Path, metavar="FILE", help="a filled-in worksheet to record")
     rev.add_argument("--worksheet", type=Path, metavar="FILE", help="where to write the worksheet"
@@ -52,6 +48,10 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run `cchc review` with its parsed arguments; return the exit code."""
+    import duckdb
+
+    from pipeline.database.alignment.reviews import ReviewsError
+
     try:
         if args.read is not None:
             return read_back(args)
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_RUN_FAILED
 
 
-def find_framework(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]:
+def find_framework(con, name: str) -> tuple[str, str]:
     """Given the database and how the analyst names a framework, return (doc_id, its plan number or file)."""
     frameworks = con.execute(FRAMEWORKS_SQL).fetchall()
     found = [(doc_id, label) for doc_id, label, source in frameworks
@@ -84,6 +84,10 @@ def worksheet_path(data: Path, label: str) -> Path:
 
 def write_out(args: argparse.Namespace) -> int:
     """Write the worksheet of the framework's rows that need a look; print where and how many."""
+    import duckdb
+
+    from pipeline.database.alignment.reviews import write_worksheet
+
     if not args.db.exists():
         raise LookupError(f"{args.db}: no database yet (run `cchc ingest` first)")
     con = duckdb.connect(str(args.db), read_only=True)
@@ -108,6 +112,14 @@ def write_out(args: argparse.Namespace) -> int:
 
 def read_back(args: argparse.Namespace) -> int:
     """Record a filled-in worksheet in the reviews file, then rebuild the database unless --no-ingest."""
+    from pipeline.database.alignment.reviews import (
+        merge_reviews,
+        read_reviews,
+        read_worksheet,
+        reviews_path,
+        write_reviews,
+    )
+
     new = read_worksheet(args.read, args.by)
     path = reviews_path(args.out)
     merged = merge_reviews(read_reviews(path), new)
