@@ -155,6 +155,7 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
     if copy:
         copy_database(db_path, tmp)
     con = duckdb.connect(str(tmp))
+    con.execute("SET enable_progress_bar = false")   # a long query's bar would land in the nightly's cron mail
     try:
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}
