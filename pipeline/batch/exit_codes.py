@@ -5,6 +5,8 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 3      # the batch ran; some files were skipped (cron mail should fire)
 EXIT_RUN_FAILED = 4       # the run itself failed; nothing was changed (or the message says exactly what is live)
 EXIT_LOCKED = 5           # another run holds the lock; this one changed nothing
+EXIT_INTERRUPTED = 130    # Ctrl-C (the shell's 128 + SIGINT); nothing changed
+EXIT_TERMINATED = 143     # SIGTERM (128 + SIGTERM), as pipeline.batch.pool.stop_on_sigterm raises it
 
 
 class RunFailed(Exception):

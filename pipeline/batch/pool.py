@@ -117,7 +117,8 @@ def run_pool(items: list[WorkItem], jobs: int, console: Console, fn, limits: Lim
 
 @contextmanager
 def stop_on_sigterm():
-    """Turn SIGTERM into SystemExit(143) while workers run, so they are stopped before the run exits."""
+    """Turn SIGTERM into SystemExit(143) for the block (a whole `cchc ingest`, or its workers), so they are
+    stopped and the run logged before it exits; a handler already set (an outer block) is left in place."""
     if threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         yield

@@ -23,7 +23,15 @@ import pyarrow as pa
 from parsers.registry import available_kinds
 from parsers.textutil.printable import escape_line
 from pipeline.batch.assemble import Assembly, assemble
-from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED, RunFailed
+from pipeline.batch.exit_codes import (
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    EXIT_SOME_FAILED,
+    EXIT_TERMINATED,
+    RunFailed,
+)
 from pipeline.batch.lock import LockBusy, database_lock, run_lock
 from pipeline.batch.manifest import DUPLICATE, OK, Entry, Manifest, version_key
 from pipeline.batch.plan import Plan, check_removals, discover, make_plan
@@ -163,20 +171,13 @@ def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True
                                      time_limit_s, record, started, options)
                 report.killed = killed
             except BaseException as exc:
-                record.status, record.exit_code = "failed", EXIT_RUN_FAILED
-                record.error = escape_line(f"{type(exc).__name__}: {exc}")
-                if isinstance(exc, KeyboardInterrupt | SystemExit):
-                    term = getattr(exc, "code", None) == 143
-                    record.status, record.exit_code = "interrupted", 143 if term else 130
-                    record.error = "stopped by SIGTERM" if term else "interrupted (Ctrl-C)"
-                _log(out_dir, record, clock, line)
-                refresh_runs(db_path, out_dir)
+                record.status, record.exit_code, record.error = failure_record(exc)
+                _close(out_dir, db_path, record, clock, line)
                 raise
             failed = report.failed_now
             record.status = "some_failed" if failed else "ok"
             record.exit_code = EXIT_SOME_FAILED if failed else EXIT_OK
-            _log(out_dir, record, clock, line)
-            refresh_runs(db_path, out_dir)         # still under the locks: no run rebuilds it meanwhile
+            _close(out_dir, db_path, record, clock, line)
     except LockBusy as exc:
         record.status, record.exit_code, record.error = "locked", EXIT_LOCKED, str(exc)
         _log(out_dir, record, clock, None)
@@ -194,6 +195,21 @@ def database_wait(seconds: float | None) -> float:
         return max(float(value), 0.0) if value else DEFAULT_DB_WAIT_S
     except ValueError:
         raise RunFailed(f"{DB_WAIT_ENV}={value!r}: give a number of seconds") from None
+
+
+def failure_record(exc: BaseException) -> tuple[str, int, str]:
+    """Given what ended a run, return its (status, exit code, error) for the run log."""
+    if isinstance(exc, SystemExit) and exc.code == EXIT_TERMINATED:
+        return "interrupted", EXIT_TERMINATED, "stopped by SIGTERM"
+    if isinstance(exc, KeyboardInterrupt | SystemExit):
+        return "interrupted", EXIT_INTERRUPTED, "interrupted (Ctrl-C)"
+    return "failed", EXIT_RUN_FAILED, escape_line(f"{type(exc).__name__}: {exc}")
+
+
+def _close(out_dir: Path, db_path: Path, record: RunRecord, clock: float, line: LogLine | None) -> None:
+    """Complete the run's log line, then the database's runs table (still under the locks: no run rebuilds it)."""
+    _log(out_dir, record, clock, line)
+    refresh_runs(db_path, out_dir)
 
 
 def _log(out_dir: Path, record: RunRecord, clock: float, line: LogLine | None) -> None:

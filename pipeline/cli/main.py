@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from parsers.errors import ParseError
@@ -95,26 +93,11 @@ def parse_command(path: Path) -> int:
     return EXIT_OK
 
 
-EXIT_INTERRUPTED = 130                  # the shell's code for Ctrl-C
-
-
-@contextmanager
-def sigterm_as_exit():
-    """Turn SIGTERM into SystemExit(143) for the block, so a stopped run unwinds (workers stopped, logged)."""
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def ingest_command(raw: Path, out: Path, db: Path, incremental: bool = False, jobs: int | None = None,
                    allow_removals: bool = False, db_wait: float | None = None) -> int:
-    from pipeline.batch.exit_codes import RunFailed
+    from pipeline.batch.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED, RunFailed
     from pipeline.batch.lock import LockBusy
+    from pipeline.batch.pool import stop_on_sigterm
     from pipeline.batch.run import ingest
     from pipeline.batch.runlog import Console
     from pipeline.batch.workers import default_jobs
@@ -128,12 +111,12 @@ def ingest_command(raw: Path, out: Path, db: Path, incremental: bool = False, jo
         return EXIT_RUN_FAILED
     print(header_line(raw, out, db, incremental, jobs or default_jobs()), flush=True)
     try:
-        with sigterm_as_exit():
+        with stop_on_sigterm():                     # a stopped run unwinds: workers stopped, logged
             report = ingest(raw, out, db, incremental=incremental, jobs=jobs, console=Console(),
                             allow_removals=allow_removals, db_wait_s=db_wait)
     except (KeyboardInterrupt, SystemExit) as exc:
         code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else EXIT_INTERRUPTED
-        how = "stopped by SIGTERM" if code == 128 + signal.SIGTERM else "interrupted"
+        how = "stopped by SIGTERM" if code == EXIT_TERMINATED else "interrupted"
         error_line(f"ingest {how}: nothing changed, the last committed state is kept (logged in runs)")
         return code
     except LockBusy as exc:
