@@ -86,17 +86,24 @@ def view_sql(normalized: Path, layers: tuple[str, ...] = LAYERS) -> list[tuple[s
     file (it keeps working when data/ is copied or the checkout moves) and the marts are answers
     read, not the alignment stack recomputed per query.
     """
-    return [(path.name, sql_text(path, normalized)) for layer in layers for path in sorted((SQL_DIR / layer).glob("*.sql"))]
+    fills = placeholders(normalized)
+    return [(path.name, sql_text(path, normalized, fills))
+            for layer in layers for path in sorted((SQL_DIR / layer).glob("*.sql"))]
 
 
-def sql_text(path: Path, normalized: Path) -> str:
-    """Given one SQL file of sql/<layer>/, return its text as built: folders filled in, views of MATERIALIZED
-    layers made tables."""
-    folder = normalized.resolve().as_posix().replace("'", "''")
-    schemas = SCHEMAS_DIR.as_posix().replace("'", "''")
-    scores = alignment_folder(normalized).resolve().as_posix().replace("'", "''")
-    sql = (path.read_text(encoding="utf-8").replace("{normalized}", folder).replace("{schemas}", schemas)
-           .replace("{alignment}", scores))
+def placeholders(normalized: Path) -> dict[str, str]:
+    """Given the output folder, return what `{normalized}`, `{schemas}` and `{alignment}` stand for, quoted for SQL."""
+    folders = {"normalized": normalized.resolve(), "schemas": SCHEMAS_DIR,
+               "alignment": alignment_folder(normalized).resolve()}
+    return {f"{{{key}}}": path.as_posix().replace("'", "''") for key, path in folders.items()}
+
+
+def sql_text(path: Path, normalized: Path, fills: dict[str, str] | None = None) -> str:
+    """Given one SQL file of sql/<layer>/, return its text as built: folders filled in (`fills`, else
+    placeholders(normalized)), views of MATERIALIZED layers made tables."""
+    sql = path.read_text(encoding="utf-8")
+    for key, value in (fills or placeholders(normalized)).items():
+        sql = sql.replace(key, value)
     return _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql) if path.parent.name in MATERIALIZED else sql
 
 
