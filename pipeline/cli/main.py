@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from parsers.errors import ParseError
-from parsers.textutil.printable import escape_line
 from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED, EXIT_SOME_FAILED
 from pipeline.cli import outputs
+from pipeline.cli.report import error_line
 
 EXIT_CODES = """exit codes of cchc ingest:
   0    the run went through (files that are simply not a plan are listed as skipped)
@@ -60,11 +60,6 @@ def main(argv: list[str] | None = None) -> int:
         return outputs.run(args)
     return ingest_command(args.raw, args.out, args.db, incremental=args.incremental, jobs=args.jobs,
                           allow_removals=args.allow_removals, db_wait=args.db_wait)
-
-
-def error_line(text: object) -> None:
-    """Print one escaped error line on stderr (a file name cannot break it or forge another line)."""
-    print(f"error: {escape_line(text)}", file=sys.stderr)
 
 
 def parse_command(path: Path) -> int:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from pipeline.batch.exit_codes import EXIT_OK, EXIT_RUN_FAILED
+from pipeline.cli.report import error_line
 
 
 class Defaults(argparse.RawDescriptionHelpFormatter):
@@ -71,7 +71,7 @@ def run(args) -> int:
     from pipeline.reports.outputs import NoFramework, export, report
 
     if not args.db.is_file():
-        print(f"error: {args.db}: no database (run `cchc ingest` first)", file=sys.stderr)
+        error_line(f"{args.db}: no database (run `cchc ingest` first)")
         return EXIT_RUN_FAILED
     try:
         if args.command == "export":
@@ -79,10 +79,10 @@ def run(args) -> int:
         else:
             written = report(args.db, args.out, args.framework, package_version())
     except NoFramework as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        error_line(exc)
         return EXIT_RUN_FAILED
     except (duckdb.Error, OSError) as exc:
-        print(f"error: {args.db}: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
+        error_line(f"{args.db}: {type(exc).__name__}: {' '.join(str(exc).split())}")
         return EXIT_RUN_FAILED
     for path in written:
         print(path)

@@ -5,6 +5,7 @@ bidi character in a file name or a message shows as an escape, so one line stays
 """
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,3 +45,8 @@ def report_lines(report, out: Path, db: Path, incremental: bool) -> list[str]:
     lines.append(f"{record.documents} documents, {record.task_rows} task rows → {out}/, {db} ({wrote}, "
                  f"{record.total_s:.1f} s)")
     return [escape_line(line) for line in lines]
+
+
+def error_line(text: object) -> None:
+    """Print one escaped error line on stderr (a file name cannot break it or forge another line)."""
+    print(f"error: {escape_line(text)}", file=sys.stderr)

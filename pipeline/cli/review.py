@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
 from pipeline.batch.exit_codes import EXIT_LOCKED, EXIT_OK, EXIT_RUN_FAILED
 from pipeline.cli.outputs import Defaults
+from pipeline.cli.report import error_line
 
 # DuckDB and the reviews (pyarrow) are imported where a command runs, not when the parser is built:
 # every `cchc` start (`cchc parse` too) builds it.
@@ -57,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
             return read_back(args)
         return write_out(args)
     except (ReviewsError, LookupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        error_line(exc)
         return EXIT_BAD_INPUT
     except duckdb.Error as exc:
-        print(f"error: {args.db}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        error_line(f"{args.db}: {str(exc).splitlines()[0]}")
         return EXIT_RUN_FAILED
 
 
@@ -135,11 +135,10 @@ def read_back(args: argparse.Namespace) -> int:
     try:
         ingest(args.raw, args.out, args.db, incremental=True)
     except LockBusy as exc:
-        print(f"error: {exc}; the reviews apply at the next run", file=sys.stderr)
+        error_line(f"{exc}; the reviews apply at the next run")
         return EXIT_LOCKED
     except Exception as exc:  # noqa: BLE001 - the reviews are recorded; the run's failure is its own
-        print(f"error: the reviews are recorded, but the rebuild failed: {type(exc).__name__}: {exc}",
-              file=sys.stderr)
+        error_line(f"the reviews are recorded, but the rebuild failed: {type(exc).__name__}: {exc}")
         return EXIT_RUN_FAILED
     print(f"{args.db}: rebuilt with the reviews")
     return EXIT_OK
