@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.fields.agencies import (
@@ -484,6 +484,7 @@ ALPHABET = st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(ALPHABET, max_size=25).map("".join))
+@example(".Sở Nội vụ")                      # a stray leading dot once hid the name from the dictionary
 def test_parse_never_raises_on_agency_like_text(text: str) -> None:
     result = parse_agencies(text)
     known = {r["name"] for r in agency_table()}

@@ -192,6 +192,41 @@ def test_coverage_lists_nhiem_vu_assigned_to_the_department_only(sample):
     assert "2.46" not in statuses                 # Sở Tài chính / UBND cấp xã only: not assigned to the Văn phòng
 
 
+def test_what_a_framework_asks_of_a_plan_is_what_it_asks_of_the_plans_agency(sample):
+    # worked out once per agency (int_agency_assignments), read per plan: every plan of an agency is asked alike
+    per_plan = sample.execute("""
+        SELECT p.department_agency, a.framework_doc_id, a.task_code, a.assigned_as, a.via, a.as_lead, a.as_partner
+        FROM int_task_assignments a JOIN stg_plan_frameworks p USING (department_doc_id)
+        EXCEPT SELECT agency, framework_doc_id, task_code, assigned_as, via, as_lead, as_partner
+        FROM int_agency_task_assignments""").fetchall()
+    assert per_plan == []
+    plans = sample.execute("SELECT count(DISTINCT department_doc_id) FROM int_framework_assignments").fetchone()[0]
+    assert plans >= 2
+    # a row assigns the Văn phòng by name (chủ trì), whichever way it is read
+    vp = doc_id(sample, VP_FILE)
+    assert ("lead", "name") in sample.execute("""
+        SELECT DISTINCT assigned_as, via FROM int_framework_assignments WHERE department_doc_id = ?""", [vp]).fetchall()
+
+
+def test_the_plan_by_task_marts_are_views_over_tables_inside_the_database(sample):
+    kinds = dict(sample.execute("""
+        SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal
+        UNION ALL SELECT table_name, 'table' FROM duckdb_tables()""").fetchall())
+    assert {kinds[m] for m in ("coverage", "missing_assignments", "area_summary")} == {"view"}
+    assert {kinds[m] for m in ("alignment", "extra_tasks", "review_queue", "int_agency_assignments")} == {"table"}
+
+
+@pytest.mark.parametrize("raw, expected", [("", 768), (" 512 ", 512), ("0", None), ("1.5GB", None), ("-3", None)])
+def test_the_database_memory_setting(raw, expected):
+    from pipeline.database.build import database_memory_mb
+
+    if expected is None:
+        with pytest.raises(ValueError, match="CCHC_DB_MEMORY_MB"):
+            database_memory_mb({"CCHC_DB_MEMORY_MB": raw})
+    else:
+        assert database_memory_mb({"CCHC_DB_MEMORY_MB": raw}) == expected
+
+
 def test_missing_assignments_are_the_missing_coverage_rows(sample):
     missing = sample.execute("SELECT count(*) FROM coverage WHERE status = 'missing'").fetchone()[0]
     assert sample.execute("SELECT count(*) FROM missing_assignments").fetchone()[0] == missing

@@ -161,6 +161,60 @@ def test_vectors_are_unit_length_and_the_cut_offs_count_within_the_scope():
     assert by_term == {"kế": (False, False), "hoạch": (True, False)}
 
 
+def test_terms_as_numbers_give_the_vectors_terms_as_strings_give():
+    units = pa.table({"unit_id": pa.array([1, 2, 3], pa.uint64()), "kind": ["department", "hoat_dong", "hoat_dong"]})
+    strings = pa.table({"unit_id": pa.array([1, 1, 2, 2, 3], pa.uint64()),
+                        "term": ["báo cáo", "kế hoạch", "kế hoạch", "đào tạo", "báo cáo"],
+                        "tf": [1.0, 2.0, 1.0, 1.5, 1.0]})
+    vocabulary = pa.array(["báo cáo", "khác", "kế hoạch", "đào tạo"])   # a term no unit of this scope holds too
+    numbers = pa.table({"unit_id": strings["unit_id"], "term_id": pa.array([0, 2, 2, 3, 0], pa.uint32()),
+                        "tf": strings["tf"]})
+    p = {"max_df_ratio": 0.9, "cross_area_max_df": 1}
+    a = weights.scope_vectors(units, strings, p)
+    b = weights.scope_vectors(units, numbers, p, vocabulary=vocabulary)
+    assert sorted(b.terms.to_pylist()) == sorted(a.terms.to_pylist()) == ["báo cáo", "kế hoạch", "đào tạo"]
+    order = [a.terms.to_pylist().index(t) for t in b.terms.to_pylist()]    # a's columns in b's order
+    assert np.array_equal(a.matrix.toarray()[:, order], b.matrix.toarray())
+    assert np.array_equal(a.kept[order], b.kept) and np.array_equal(a.rare[order], b.rare)
+
+
+def test_scopes_scored_on_several_threads_give_what_one_thread_gives(tmp_path, monkeypatch):
+    from pipeline.database.alignment import refresh
+
+    plans = [framework_and_plan(province, f"fw{n}", f"d{n}", words) for n, (province, words) in enumerate([
+        ("Quảng Bình", "Ban hành kế hoạch kiểm tra năm 2026"), ("Hà Tĩnh", "Xây dựng kế hoạch đào tạo, bồi dưỡng"),
+        ("Lâm Đồng", "Kiểm tra công tác cải cách hành chính"), ("Lào Cai", "Bồi dưỡng cán bộ, công chức")])]
+    tables = {}
+    for threads in (1, 3):
+        monkeypatch.setattr(refresh, "scoring_threads", lambda threads=threads: threads)
+        (tmp_path / str(threads)).mkdir()
+        con = build(tmp_path / str(threads), *plans)
+        assert read_log(tmp_path / str(threads))["computed"] == ["fw0", "fw1", "fw2", "fw3"]
+        tables[threads] = con.execute(f"SELECT {', '.join(COMPARED)} FROM alignment ORDER BY ALL").fetchall()
+        con.close()
+    assert tables[1] and tables[3] == tables[1]
+
+
+def test_scored_yields_each_scope_in_the_order_asked_and_tells_a_failure(monkeypatch):
+    from pipeline.database.alignment import refresh
+
+    monkeypatch.setattr(refresh, "scoring_threads", lambda: 3)
+    monkeypatch.setattr(refresh, "scope_inputs", lambda con, scope_id, kind: (scope_id, None, None))
+    slow = {"a": 0.2, "b": 0.0, "c": 0.1, "d": 0.0}
+
+    def compute(scope_id, kind, units, terms, roles, p, vocabulary):
+        import time
+        time.sleep(slow[scope_id])
+        if scope_id == "d" and p.get("fail"):
+            raise RuntimeError("scope d")
+        return scope_id
+
+    monkeypatch.setattr(refresh, "compute_scope", compute)
+    assert list(refresh.scored(None, [(s, "candidates") for s in "abcd"], {}, None)) == ["a", "b", "c", "d"]
+    with pytest.raises(RuntimeError, match="scope d"):
+        list(refresh.scored(None, [(s, "candidates") for s in "abcd"], {"fail": True}, None))
+
+
 def test_store_files_are_named_by_scope_and_key_and_pruned(tmp_path):
     folder = tmp_path / "alignment"
     store.ensure_empty_files(folder, {"candidates": pa.schema([("x", pa.int64())]),

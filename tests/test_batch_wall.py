@@ -60,6 +60,16 @@ def test_a_bad_setting_stops_the_run_before_any_file_is_read(tmp_path, monkeypat
     assert not (tmp_path / "normalized" / "current").exists()
 
 
+def test_a_bad_database_memory_setting_stops_the_run_before_any_file_is_read(tmp_path, monkeypatch):
+    from pipeline.batch.run import RunFailed
+
+    plans(tmp_path / "raw", "a.txt")
+    monkeypatch.setenv("CCHC_DB_MEMORY_MB", "lots")
+    with pytest.raises(RunFailed, match="CCHC_DB_MEMORY_MB='lots'"):
+        run(tmp_path)
+    assert not (tmp_path / "normalized" / "current").exists()
+
+
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_the_cgroup_limit_is_found_up_the_tree(tmp_path, version):
     proc = tmp_path / "cgroup"

@@ -38,7 +38,7 @@ def test_every_table_view_and_column_of_the_database_says_what_it_is(con):
 
 
 def test_describe_explains_a_mart(con):
-    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'coverage'").fetchone()[0]
+    comment = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'coverage'").fetchone()[0]
     assert comment.startswith("coverage: one row per department plan")
     columns = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'coverage'")
                    .fetchall())

@@ -22,7 +22,7 @@ from pipeline.fields.sidecar import apply_sidecar, read_sidecar
 from pipeline.rows.document import file_tasks
 from schemas.models import PlanDocument, TaskRow
 
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.3.1"
 
 
 @dataclass

@@ -67,6 +67,7 @@ from pipeline.batch.workers import (
 from pipeline.database.build import (
     DatabaseBusy,
     build_database,
+    database_memory_mb,
     expected_stamp,
     refresh_runs,
     wait_for_database,
@@ -227,6 +228,10 @@ def _log(out_dir: Path, record: RunRecord, clock: float, line: LogLine | None) -
 def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, jobs: int, console: Console,
                 limit: float, record: RunRecord, now: datetime, options: tuple[bool, float | None]) -> IngestReport:
     allow_removals, db_wait_s = options[0], database_wait(options[1])
+    try:
+        database_memory_mb()                   # a bad setting is told before any file is read, not at the end
+    except ValueError as exc:
+        raise RunFailed(str(exc)) from None
     tick = time.perf_counter()
     collect_garbage(out_dir)                   # leftovers of a run killed mid-way (not current: unread)
     previous, prev_snapshot = read_current(out_dir)

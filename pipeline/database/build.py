@@ -55,8 +55,13 @@ def _sql_dir() -> Path:
 SQL_DIR = _sql_dir()
 LAYERS = ("sources", "staging", "intermediate", "marts")
 MATERIALIZED = ("sources", "staging", "marts")       # made tables at build: see view_sql
+# marts of one row per department plan × nhiệm vụ (4.4 million rows for 2,000 plans of one 5,000-row framework):
+# writing them at every build costs more than computing them when asked (a second or two at that size, from the
+# tables above them inside the database, so they answer wherever it is copied too); they stay views
+KEPT_VIEWS = ("31_coverage.sql", "32_missing_assignments.sql", "35_area_summary.sql")
 RUNS_SQL = "03_runs.sql"                             # the run log, refreshed at every run's end (refresh_runs)
 _CREATE_VIEW = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+VIEW\b", re.IGNORECASE)
+DB_MEMORY_SETTING, DEFAULT_DB_MEMORY_MB = "CCHC_DB_MEMORY_MB", 768      # DuckDB's memory while it builds
 META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _CATALOG = """
@@ -100,11 +105,13 @@ def placeholders(normalized: Path) -> dict[str, str]:
 
 def sql_text(path: Path, normalized: Path, fills: dict[str, str] | None = None) -> str:
     """Given one SQL file of sql/<layer>/, return its text as built: folders filled in (`fills`, else
-    placeholders(normalized)), views of MATERIALIZED layers made tables."""
+    placeholders(normalized)), views of MATERIALIZED layers made tables (but KEPT_VIEWS)."""
     sql = path.read_text(encoding="utf-8")
     for key, value in (fills or placeholders(normalized)).items():
         sql = sql.replace(key, value)
-    return _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql) if path.parent.name in MATERIALIZED else sql
+    if path.parent.name not in MATERIALIZED or path.name in KEPT_VIEWS:
+        return sql
+    return _CREATE_VIEW.sub("CREATE OR REPLACE TABLE", sql)
 
 
 REFERENCE_COMMENTS = {
@@ -163,6 +170,9 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
         copy_database(db_path, tmp)
     con = duckdb.connect(str(tmp))
     con.execute("SET enable_progress_bar = false")   # a long query's bar would land in the nightly's cron mail
+    # DuckDB's own share of the build (its default is 80 % of the machine): past it, it spills to <db>.tmp/; the
+    # alignment's scoring, in this process too, needs the rest of a 2 GB nightly
+    con.execute(f"SET memory_limit = '{database_memory_mb()}MiB'")
     try:
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}
@@ -186,6 +196,17 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def database_memory_mb(environ=os.environ) -> int:
+    """Return the memory DuckDB may use while it builds the database, in MiB: CCHC_DB_MEMORY_MB, else
+    DEFAULT_DB_MEMORY_MB; a value that is not a whole number above 0 raises ValueError."""
+    raw = environ.get(DB_MEMORY_SETTING, "").strip()
+    if not raw:
+        return DEFAULT_DB_MEMORY_MB
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{DB_MEMORY_SETTING}={raw!r}: give a whole number of MiB above 0")
+    return int(raw)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 -- scores give them (no review applied): rank 1..top_k by score, the cosines the score mixes, same_area, and the
 -- shared terms that weigh most in the row × hoạt động cosine. Computed per framework, only when its inputs
 -- change, by pipeline.database.alignment (framework.py says the rules) from int_units and int_row_terms;
--- loaded from the Parquet it keeps in the current snapshot's alignment/ folder ({alignment}). Unit ids as in int_units.
-CREATE OR REPLACE TABLE int_alignment_candidates AS
+-- read from the Parquet it keeps in the current snapshot's alignment/ folder ({alignment}), not copied into the
+-- database (the mart alignment holds them, reviews applied). Unit ids as in int_units.
+CREATE OR REPLACE VIEW int_alignment_candidates AS
 SELECT * FROM read_parquet('{alignment}/candidates/*.parquet');

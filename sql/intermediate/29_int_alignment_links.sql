@@ -2,7 +2,7 @@
 -- ('nhiem_vu', 'hoat_dong'): the scores' candidates (int_alignment_candidates) with the analysts' reviews
 -- applied (int_reviews) and everything the marts show about them, computed once per build; the mart
 -- `alignment` adds the match band from alignment_params (see there for what each column means).
-CREATE OR REPLACE TABLE int_alignment_links AS
+CREATE OR REPLACE VIEW int_alignment_links AS
 WITH rows AS (
     SELECT r.department_doc_id, r.department_row_no, r.plan_key, r.row_key, p.framework_doc_id, p.framework_key
     FROM stg_department_rows r
@@ -124,9 +124,9 @@ LEFT JOIN stg_framework_rows f
   ON f.framework_doc_id = pf.framework_doc_id AND f.framework_row_no = k.framework_row_no
 LEFT JOIN int_framework_items i
   ON i.framework_doc_id = pf.framework_doc_id AND i.framework_row_no = k.framework_row_no AND i.item_no = k.item_no
-LEFT JOIN int_task_assignments ta
-  ON ta.department_doc_id = k.department_doc_id AND ta.framework_doc_id = pf.framework_doc_id
- AND ta.task_code = k.task_code
-LEFT JOIN int_framework_assignments ra
-  ON ra.department_doc_id = k.department_doc_id AND ra.framework_doc_id = pf.framework_doc_id
+-- what the framework asks of the department is what it asks of its agency (int_agency_assignments)
+LEFT JOIN int_agency_task_assignments ta
+  ON ta.agency = pf.department_agency AND ta.framework_doc_id = pf.framework_doc_id AND ta.task_code = k.task_code
+LEFT JOIN int_agency_assignments ra
+  ON ra.agency = pf.department_agency AND ra.framework_doc_id = pf.framework_doc_id
  AND ra.framework_row_no = k.framework_row_no;

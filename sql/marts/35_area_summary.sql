@@ -14,9 +14,8 @@ tasks AS MATERIALIZED (
            t.budget_vnd, coalesce(a.assigned, false) AS assigned
     FROM stg_plan_frameworks p
     JOIN stg_framework_tasks t ON t.framework_doc_id = p.framework_doc_id
-    LEFT JOIN int_task_assignments a
-      ON a.department_doc_id = p.department_doc_id AND a.framework_doc_id = t.framework_doc_id
-     AND a.task_code = t.task_code
+    LEFT JOIN int_agency_task_assignments a
+      ON a.agency = p.department_agency AND a.framework_doc_id = t.framework_doc_id AND a.task_code = t.task_code
 ),
 department_side AS (
     SELECT r.department_doc_id, r.area_code,

@@ -87,15 +87,16 @@ def rank_candidates(found: Candidates, tie: np.ndarray, k: int, first: np.ndarra
 
 def in_role(found: Candidates, dept: pa.Table, keys: list[str], roles: pa.Table, assigned: pa.Table
             ) -> tuple[np.ndarray, np.ndarray]:
-    """Given nhiệm vụ candidates, the department units, the nhiệm vụ keys, each row's role and each plan's
-    assignments, return (whether each candidate assigns the department at all, whether in the row's role:
-    chủ trì for 'lead', phối hợp for 'partner')."""
+    """Given nhiệm vụ candidates, the department units, the nhiệm vụ keys, each row's role and agency and each
+    agency's assignments, return (whether each candidate assigns the department at all, whether in the row's
+    role: chủ trì for 'lead', phối hợp for 'partner')."""
     asked = pa.table({"doc_id": dept["doc_id"].take(pa.array(found.row)),
                       "row_no": dept["row_no"].take(pa.array(found.row)).cast(pa.int64()),
                       "task_code": pa.array(keys, pa.string()).take(pa.array(found.key)),
                       "at": pa.array(np.arange(len(found.row)))})
-    roles = roles.cast(pa.schema([("doc_id", pa.string()), ("row_no", pa.int64()), ("role", pa.string())]))
-    joined = asked.join(roles, ["doc_id", "row_no"]).join(assigned, ["doc_id", "task_code"]).sort_by("at")
+    roles = roles.cast(pa.schema([("doc_id", pa.string()), ("row_no", pa.int64()), ("role", pa.string()),
+                                  ("agency", pa.string())]))
+    joined = asked.join(roles, ["doc_id", "row_no"]).join(assigned, ["agency", "task_code"]).sort_by("at")
     role = joined["role"].to_numpy(zero_copy_only=False)
     lead = pc.fill_null(joined["as_lead"], False).to_numpy(zero_copy_only=False).astype(bool)
     partner = pc.fill_null(joined["as_partner"], False).to_numpy(zero_copy_only=False).astype(bool)
@@ -117,7 +118,7 @@ def role_first(found: Candidates, tie: np.ndarray, assigned: np.ndarray, in_role
 def score_framework(scope_id: str, units: pa.Table, vectors: ScopeVectors, p: dict, roles: pa.Table | None = None,
                     assigned: pa.Table | None = None) -> pa.Table:
     """Given one framework scope's units and vectors, alignment_params, and (when known) each department row's
-    role and each plan's assignments (inputs.scope_roles), return its candidate links."""
+    role and agency and each agency's assignments (inputs.scope_roles), return its candidate links."""
     kinds = vectors.kinds
     is_dept, is_hd = kinds == "department", kinds == "hoat_dong"
     d = department_matrix(vectors, units, is_dept)

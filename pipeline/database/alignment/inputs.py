@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 # the source views the alignment reads (the run log and the failures play no part)
@@ -23,8 +24,19 @@ LAST_INPUT = TERM_VIEWS[-1]
 # while the scores are computed, each of those views is run once over the scopes to score, into a temporary table
 SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
                 "int_field_syllables": "scope_syllables", "int_row_terms": "scope_terms"}
-# a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order, and who the framework
-# assigns each nhiệm vụ to (the nhiệm vụ level prefers candidates that give the department the row's role)
+# the terms as numbers: every distinct term of the scopes computed, numbered in binary order (term_id), so that
+# a scope's rows travel to Python as integers and are put in order there, not by a sort of strings in DuckDB
+TERM_IDS_SQL = """
+CREATE OR REPLACE TEMP TABLE scope_vocabulary AS
+SELECT term, (row_number() OVER (ORDER BY term) - 1)::UINTEGER AS term_id
+FROM (SELECT DISTINCT term FROM scope_terms);
+CREATE OR REPLACE TEMP TABLE scope_term_ids AS
+SELECT t.scope_id, t.unit_id, v.term_id, t.tf FROM scope_terms t JOIN scope_vocabulary v USING (term);
+DROP TABLE temp.scope_terms;
+"""
+# a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order, who the framework
+# assigns each nhiệm vụ to and the agency of each plan (the nhiệm vụ level prefers candidates that give the
+# department the row's role)
 FINGERPRINT_SQL = """
 WITH units AS (
     SELECT scope_id, any_value(kind = 'version_row') AS versions,
@@ -35,13 +47,21 @@ WITH units AS (
 ),
 assigned AS (
     SELECT framework_doc_id AS scope_id,
-           md5(string_agg(hash(department_doc_id, task_code, as_lead, as_partner)::VARCHAR, ','
-                          ORDER BY department_doc_id, task_code)) AS fingerprint
-    FROM int_task_assignments
+           md5(string_agg(hash(agency, task_code, as_lead, as_partner)::VARCHAR, ',' ORDER BY agency, task_code))
+               AS fingerprint
+    FROM int_agency_task_assignments
+    GROUP BY framework_doc_id
+),
+plans AS (
+    SELECT framework_doc_id AS scope_id,
+           md5(string_agg(hash(department_doc_id, department_agency)::VARCHAR, ',' ORDER BY department_doc_id))
+               AS fingerprint
+    FROM stg_plan_frameworks
     GROUP BY framework_doc_id
 )
-SELECT u.scope_id, u.versions, u.department_units, u.fingerprint || coalesce(a.fingerprint, '')
-FROM units u LEFT JOIN assigned a USING (scope_id)
+SELECT u.scope_id, u.versions, u.department_units,
+       u.fingerprint || coalesce(a.fingerprint, '') || coalesce(p.fingerprint, '')
+FROM units u LEFT JOIN assigned a USING (scope_id) LEFT JOIN plans p USING (scope_id)
 """
 
 
@@ -95,34 +115,45 @@ def compute_terms(con: duckdb.DuckDBPyConnection, sql: list[tuple[str, str]], sc
             con.execute(scoped(text))
     for table in ("scope_fields", "scope_syllables"):      # only the terms are read: let the memory go
         con.execute(f"DROP TABLE temp.{table}")
+    con.execute(TERM_IDS_SQL)
 
 
 def drop_terms(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables compute_terms made."""
-    for table in SCOPED_NAMES.values():
+    for table in (*SCOPED_NAMES.values(), "scope_vocabulary", "scope_term_ids"):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def scope_units(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
     """Given a scope, return its units: id, kind, document, row, item, area, nhiệm vụ keys, part."""
-    return con.sql("""
+    return con.execute("""
         SELECT unit_id, kind, doc_id, row_no, item_no, area_code, task_code, task_keys, source_part
-        FROM int_units WHERE scope_id = $scope ORDER BY unit_id""", params={"scope": scope_id}).to_arrow_table()
+        FROM int_units WHERE scope_id = $scope ORDER BY unit_id""", {"scope": scope_id}).to_arrow_table()
+
+
+def vocabulary(con: duckdb.DuckDBPyConnection) -> pa.Array:
+    """Given the input connection (terms computed), return every term, at the position of its term_id."""
+    return con.execute("SELECT term FROM scope_vocabulary ORDER BY term_id").to_arrow_table()["term"].combine_chunks()
 
 
 def scope_terms(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
-    """Given a scope, return its (unit, term, tf) rows, in one order (the sums of float products depend on it)."""
-    return con.sql("SELECT unit_id, term, tf FROM scope_terms WHERE scope_id = $scope ORDER BY unit_id, term",
-                   params={"scope": scope_id}).to_arrow_table()
+    """Given a scope, return its (unit_id, term_id, tf) rows in one order, by unit then term (the sums of float
+    products depend on it)."""
+    rows = con.execute("SELECT unit_id, term_id, tf FROM scope_term_ids WHERE scope_id = $scope",
+                       {"scope": scope_id}).to_arrow_table()
+    order = np.lexsort((rows["term_id"].to_numpy(), rows["unit_id"].to_numpy()))
+    return rows.take(pa.array(order))
 
 
 def scope_roles(con: duckdb.DuckDBPyConnection, scope_id: str) -> tuple[pa.Table, pa.Table]:
-    """Given a framework scope, return (the role of each department row: doc_id, row_no, role) and (for each
-    department plan and nhiệm vụ: whether the framework makes the department chủ trì, phối hợp)."""
-    roles = con.sql("""SELECT department_doc_id AS doc_id, department_row_no AS row_no, role FROM stg_department_rows
-                       WHERE framework_doc_id = $scope""", params={"scope": scope_id}).to_arrow_table()
-    assigned = con.sql("""SELECT department_doc_id AS doc_id, task_code, as_lead, as_partner FROM int_task_assignments
-                          WHERE framework_doc_id = $scope""", params={"scope": scope_id}).to_arrow_table()
+    """Given a framework scope, return (the role and agency of each department row: doc_id, row_no, role, agency)
+    and (for each agency and nhiệm vụ: whether the framework makes the agency chủ trì, phối hợp)."""
+    roles = con.execute("""SELECT department_doc_id AS doc_id, department_row_no AS row_no, role,
+                                  department_agency AS agency
+                           FROM stg_department_rows WHERE framework_doc_id = $scope""",
+                        {"scope": scope_id}).to_arrow_table()
+    assigned = con.execute("""SELECT agency, task_code, as_lead, as_partner FROM int_agency_task_assignments
+                              WHERE framework_doc_id = $scope""", {"scope": scope_id}).to_arrow_table()
     return roles, assigned
 
 

@@ -13,10 +13,15 @@ column of the scope's units: a department plan that changed changes only the key
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from pipeline.database.alignment import inputs, store
 from pipeline.database.alignment.framework import CANDIDATES_SCHEMA, score_framework
@@ -26,6 +31,7 @@ from pipeline.database.alignment.weights import scope_vectors
 
 # bump when the Python scoring changes what it computes: every scope is computed again
 ALIGNMENT_VERSION = "1"
+SCORING_THREADS = 4       # scopes scored at once, at most (one per core: scoring_threads)
 SCHEMAS = {"candidates": CANDIDATES_SCHEMA, "version_pairs": VERSION_PAIRS_SCHEMA}
 
 
@@ -62,9 +68,9 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
             todo.append((scope["scope_id"], kind, path))
     if todo:
         inputs.compute_terms(con, sql, [scope_id for scope_id, _, _ in todo])
-        p = inputs.params(con)
-        for scope_id, kind, path in todo:
-            store.write_atomically(compute_scope(con, scope_id, kind, p), path)
+        p, vocabulary = inputs.params(con), inputs.vocabulary(con)
+        for (_, _, path), table in zip(todo, scored(con, [(s, k) for s, k, _ in todo], p, vocabulary), strict=True):
+            store.write_atomically(table, path)
         inputs.drop_terms(con)
     store.prune(folder, set(wanted.values()))
     log = {"computed": sorted(s for s, _, _ in todo), "reused": sorted(set(wanted) - {s for s, _, _ in todo}),
@@ -73,9 +79,42 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
     return log
 
 
-def compute_scope(con: duckdb.DuckDBPyConnection, scope_id: str, kind: str, p: dict):
-    """Given the input connection (terms computed), one scope and alignment_params, return its table."""
+def scoring_threads() -> int:
+    """Return how many scopes are scored at once: one per core this process may use, at most SCORING_THREADS."""
+    return max(1, min(SCORING_THREADS, len(os.sched_getaffinity(0))))
+
+
+def scored(con: duckdb.DuckDBPyConnection, scopes: list[tuple[str, str]], p: dict, vocabulary: pa.Array
+           ) -> Iterator[pa.Table]:
+    """Given the input connection (terms computed), the (scope, kind) pairs to compute, alignment_params and the
+    terms' vocabulary, yield each scope's table, in the order given.
+
+    A scope's inputs are read on this thread (a DuckDB connection and its temporary tables are one thread's);
+    it is scored on a pool of threads (numpy, scipy and pyarrow let go of the GIL while they compute), at most
+    one scope read ahead per thread, so no more than that is held in memory at once.
+    """
+    threads = scoring_threads()
+    with ThreadPoolExecutor(threads) as pool:
+        pending: deque[Future] = deque()
+        for scope_id, kind in scopes:
+            pending.append(pool.submit(compute_scope, scope_id, kind, *scope_inputs(con, scope_id, kind), p,
+                                       vocabulary))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def scope_inputs(con: duckdb.DuckDBPyConnection, scope_id: str, kind: str) -> tuple:
+    """Given the input connection (terms computed) and one scope, return what it is scored from: its units, its
+    terms, and for a framework each department row's role and each agency's assignments."""
     units, terms = inputs.scope_units(con, scope_id), inputs.scope_terms(con, scope_id)
+    return units, terms, inputs.scope_roles(con, scope_id) if kind == "candidates" else (None, None)
+
+
+def compute_scope(scope_id: str, kind: str, units: pa.Table, terms: pa.Table, roles: tuple, p: dict,
+                  vocabulary: pa.Array) -> pa.Table:
+    """Given one scope, its inputs (scope_inputs), alignment_params and the terms' vocabulary, return its table."""
     if kind == "version_pairs":
-        return pair_versions(scope_id, units, scope_vectors(units, terms, p, ("version_row",)), p)
-    return score_framework(scope_id, units, scope_vectors(units, terms, p), p, *inputs.scope_roles(con, scope_id))
+        return pair_versions(scope_id, units, scope_vectors(units, terms, p, ("version_row",), vocabulary), p)
+    return score_framework(scope_id, units, scope_vectors(units, terms, p, vocabulary=vocabulary), p, *roles)

@@ -45,13 +45,22 @@ def idf(df: np.ndarray, n_units: int) -> np.ndarray:
     return np.log((1.0 + n_units) / (1.0 + df)) + 1.0
 
 
-def scope_vectors(units: pa.Table, terms: pa.Table, params: dict, corpus_kinds=CORPUS_KINDS) -> ScopeVectors:
-    """Given a scope's units (sorted by unit_id), its (unit, term, tf) rows and alignment_params, return its vectors."""
+def scope_vectors(units: pa.Table, terms: pa.Table, params: dict, corpus_kinds=CORPUS_KINDS,
+                  vocabulary: pa.Array | None = None) -> ScopeVectors:
+    """Given a scope's units (sorted by unit_id), its (unit, term, tf) rows and alignment_params, return its vectors.
+
+    The terms are strings (column `term`), or numbers (column `term_id`) into `vocabulary`; either way the
+    columns are the scope's own terms, in the order of their first row (by term_id: the binary order).
+    """
     unit_ids = units["unit_id"].to_numpy()
     kinds = units["kind"].to_numpy(zero_copy_only=False)
-    encoded = pc.dictionary_encode(terms["term"]).combine_chunks()
-    term_idx = encoded.indices.to_numpy()
-    vocabulary = encoded.dictionary
+    if vocabulary is None:
+        encoded = pc.dictionary_encode(terms["term"]).combine_chunks()
+        ids, vocabulary = encoded.indices.to_numpy(), encoded.dictionary
+    else:
+        ids = terms["term_id"].to_numpy()
+    used, term_idx = np.unique(ids, return_inverse=True)
+    vocabulary = vocabulary.take(pa.array(used))
     unit_pos = np.searchsorted(unit_ids, terms["unit_id"].to_numpy())
     in_corpus = np.isin(kinds, corpus_kinds)
     n_units = int(in_corpus.sum())

@@ -22,7 +22,7 @@ from pipeline.fields.agencies.dictionary import (
     member_groups,
 )
 
-_LEAD_RE = re.compile(r"(?:\s+|[-+•*:;,]+|\d+(?:\.\d+)*\.(?=\s)|\d+\)|[a-zđ]\)(?=\s))*", re.IGNORECASE)
+_LEAD_RE = re.compile(r"(?:\s+|[-+•*:;,.]+|\d+(?:\.\d+)*\.(?=\s)|\d+\)|[a-zđ]\)(?=\s))*", re.IGNORECASE)
 _SEP_RE = re.compile(
     r"(?P<hard>;|\n[ \t]*[-+•*](?=\s))|(?P<comma>,)|(?P<weak>\n|(?<=\s)và(?=\s)|(?<=\s)-(?=\s))"
 )
