@@ -195,24 +195,28 @@ def test_scopes_scored_on_several_threads_give_what_one_thread_gives(tmp_path, m
     assert tables[1] and tables[3] == tables[1]
 
 
-def test_scored_yields_each_scope_in_the_order_asked_and_tells_a_failure(monkeypatch):
+def test_scored_yields_each_scope_in_the_order_asked_and_tells_a_failure(monkeypatch, tmp_path):
+    import time
+
     from pipeline.database.alignment import refresh
 
     monkeypatch.setattr(refresh, "scoring_threads", lambda: 3)
-    monkeypatch.setattr(refresh, "scope_inputs", lambda con, scope_id, kind: (scope_id, None, None))
+    monkeypatch.setattr(refresh, "scope_inputs", lambda read, scope_id, kind: (scope_id, None, None))
     slow = {"a": 0.2, "b": 0.0, "c": 0.1, "d": 0.0}
 
     def compute(scope_id, kind, units, terms, roles, p, vocabulary):
-        import time
         time.sleep(slow[scope_id])
         if scope_id == "d" and p.get("fail"):
             raise RuntimeError("scope d")
-        return scope_id
+        return pa.table({"scope_id": [scope_id]})
 
     monkeypatch.setattr(refresh, "compute_scope", compute)
-    assert list(refresh.scored(None, [(s, "candidates") for s in "abcd"], {}, None)) == ["a", "b", "c", "d"]
+    read = type("Read", (), {"vocabulary": None})()
+    todo = [(s, "candidates", tmp_path / f"{s}.parquet") for s in "abcd"]
+    assert list(refresh.scored(read, todo, {})) == [path for _, _, path in todo]
+    assert [pq.read_table(path)["scope_id"][0].as_py() for _, _, path in todo] == list("abcd")
     with pytest.raises(RuntimeError, match="scope d"):
-        list(refresh.scored(None, [(s, "candidates") for s in "abcd"], {"fail": True}, None))
+        list(refresh.scored(read, todo, {"fail": True}))
 
 
 def test_store_files_are_named_by_scope_and_key_and_pruned(tmp_path):

@@ -4,23 +4,24 @@
 -- text_key: case, spacing and punctuation aside), deadline (thời gian as printed, or due_end), lead (chủ trì)
 -- and product (sản phẩm). Rows that did not change are not listed. similarity is the pair's cosine.
 CREATE OR REPLACE VIEW plan_changes AS
-WITH rows AS (
-    SELECT v.older_doc_id, v.newer_doc_id, v.matched_by, t.*
-    FROM stg_plan_versions v JOIN tasks t ON t.doc_id IN (v.older_doc_id, v.newer_doc_id)
-),
-lined_up AS (
+WITH lined_up AS (
     SELECT v.older_doc_id, v.newer_doc_id, v.matched_by, p.older_row_no, p.newer_row_no, p.score AS similarity
     FROM stg_plan_versions v
     JOIN int_version_pairs p ON p.older_doc_id = v.older_doc_id AND p.newer_doc_id = v.newer_doc_id
     UNION ALL
-    SELECT r.older_doc_id, r.newer_doc_id, r.matched_by,
-           CASE WHEN r.doc_id = r.older_doc_id THEN r.row_no END,
-           CASE WHEN r.doc_id = r.newer_doc_id THEN r.row_no END, NULL
-    FROM rows r
+    -- a row of the older version without a partner (removed), then one of the newer (added); each side joined on
+    -- equalities alone, so that no pair of versions is compared with every task row
+    SELECT v.older_doc_id, v.newer_doc_id, v.matched_by, t.row_no, NULL, NULL
+    FROM stg_plan_versions v
+    JOIN tasks t ON t.doc_id = v.older_doc_id
     ANTI JOIN int_version_pairs p
-      ON p.older_doc_id = r.older_doc_id AND p.newer_doc_id = r.newer_doc_id
-     AND ((r.doc_id = r.older_doc_id AND p.older_row_no = r.row_no)
-          OR (r.doc_id = r.newer_doc_id AND p.newer_row_no = r.row_no))
+      ON p.older_doc_id = v.older_doc_id AND p.newer_doc_id = v.newer_doc_id AND p.older_row_no = t.row_no
+    UNION ALL
+    SELECT v.older_doc_id, v.newer_doc_id, v.matched_by, NULL, t.row_no, NULL
+    FROM stg_plan_versions v
+    JOIN tasks t ON t.doc_id = v.newer_doc_id
+    ANTI JOIN int_version_pairs p
+      ON p.older_doc_id = v.older_doc_id AND p.newer_doc_id = v.newer_doc_id AND p.newer_row_no = t.row_no
 ),
 compared AS (
     SELECT l.*, o.source_part AS older_part, n.source_part AS newer_part,

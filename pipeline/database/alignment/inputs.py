@@ -25,15 +25,35 @@ LAST_INPUT = TERM_VIEWS[-1]
 SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
                 "int_field_syllables": "scope_syllables", "int_row_terms": "scope_terms"}
 # the terms as numbers: every distinct term of the scopes computed, numbered in binary order (term_id), so that
-# a scope's rows travel to Python as integers and are put in order there, not by a sort of strings in DuckDB
+# the terms travel to Python as integers, already in order (by scope, unit, term: the sums of float products
+# depend on it)
 TERM_IDS_SQL = """
 CREATE OR REPLACE TEMP TABLE scope_vocabulary AS
 SELECT term, (row_number() OVER (ORDER BY term) - 1)::UINTEGER AS term_id
 FROM (SELECT DISTINCT term FROM scope_terms);
+CREATE OR REPLACE TEMP TABLE scope_numbers AS
+SELECT scope_id, (row_number() OVER (ORDER BY scope_id))::UINTEGER AS scope_no
+FROM (SELECT DISTINCT scope_id FROM scope_units);
 CREATE OR REPLACE TEMP TABLE scope_term_ids AS
-SELECT t.scope_id, t.unit_id, v.term_id, t.tf FROM scope_terms t JOIN scope_vocabulary v USING (term);
+SELECT n.scope_no, t.unit_id, v.term_id, t.tf
+FROM scope_terms t JOIN scope_vocabulary v USING (term) JOIN scope_numbers n USING (scope_id);
 DROP TABLE temp.scope_terms;
 """
+# what each scope is scored from, read once for every scope computed: (columns, rows with their scope_id), the
+# rows handed to Python sorted by scope first, then as given
+INPUTS = {
+    "units": ("unit_id, kind, doc_id, row_no, item_no, area_code, task_code, task_keys, source_part",
+              "scope_units", "unit_id"),
+    # the scope by its number (scope_numbers, in the order of scope_id): millions of rows sort faster on integers
+    "terms": ("unit_id, term_id, tf", "(SELECT t.*, n.scope_id FROM scope_term_ids t JOIN scope_numbers n"
+              " USING (scope_no))", "scope_no, unit_id, term_id"),
+    "roles": ("department_doc_id AS doc_id, department_row_no AS row_no, role, department_agency AS agency",
+              "(SELECT *, framework_doc_id AS scope_id FROM stg_department_rows"
+              " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))", "department_doc_id, department_row_no"),
+    "assigned": ("agency, task_code, as_lead, as_partner",
+                 "(SELECT *, framework_doc_id AS scope_id FROM int_agency_task_assignments"
+                 " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))", "agency, task_code"),
+}
 # a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order, who the framework
 # assigns each nhiệm vụ to and the agency of each plan (the nhiệm vụ level prefers candidates that give the
 # department the row's role)
@@ -107,7 +127,7 @@ def scoped(text: str) -> str:
 
 def compute_terms(con: duckdb.DuckDBPyConnection, sql: list[tuple[str, str]], scopes: Iterable[str]) -> None:
     """Compute the terms of the given scopes' units once, layer by layer as the term views say, into the
-    temporary table scope_terms (each layer computed once: faster than reading int_row_terms whole)."""
+    temporary table scope_term_ids (each layer computed once: faster than reading int_row_terms whole)."""
     con.execute("CREATE OR REPLACE TEMP TABLE scope_units AS SELECT * FROM int_units WHERE scope_id IN "
                 "(SELECT unnest(?::VARCHAR[]))", [sorted(scopes)])
     for name, text in sql:
@@ -120,41 +140,41 @@ def compute_terms(con: duckdb.DuckDBPyConnection, sql: list[tuple[str, str]], sc
 
 def drop_terms(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables compute_terms made."""
-    for table in (*SCOPED_NAMES.values(), "scope_vocabulary", "scope_term_ids"):
+    for table in (*SCOPED_NAMES.values(), "scope_vocabulary", "scope_numbers", "scope_term_ids"):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-def scope_units(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
-    """Given a scope, return its units: id, kind, document, row, item, area, nhiệm vụ keys, part."""
-    return con.execute("""
-        SELECT unit_id, kind, doc_id, row_no, item_no, area_code, task_code, task_keys, source_part
-        FROM int_units WHERE scope_id = $scope ORDER BY unit_id""", {"scope": scope_id}).to_arrow_table()
+class ScopeInputs:
+    """What every scope computed is scored from, read in one query per table (not four per scope: a build of 700
+    small scopes spent most of its time in them) and handed out a scope at a time, as slices.
+
+    units: unit_id, kind, document, row, item, area, nhiệm vụ keys, part (by unit_id); terms: (unit_id, term_id,
+    tf) by unit then term, term_id indexing `vocabulary`; roles: each department row's role and agency;
+    assigned: for each agency and nhiệm vụ whether the framework makes it chủ trì, phối hợp.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, scopes: list[str]):
+        self.vocabulary = con.execute("SELECT term FROM scope_vocabulary ORDER BY term_id").to_arrow_table()[
+            "term"].combine_chunks()
+        self._tables = {name: _by_scope(con, *query, {"scopes": scopes}) for name, query in INPUTS.items()}
+
+    def scope(self, scope_id: str, name: str) -> pa.Table:
+        """Given a scope and a table name (units, terms, roles, assigned), return that table's rows of the scope."""
+        table, runs = self._tables[name]
+        return table.slice(*runs.get(scope_id, (0, 0)))
 
 
-def vocabulary(con: duckdb.DuckDBPyConnection) -> pa.Array:
-    """Given the input connection (terms computed), return every term, at the position of its term_id."""
-    return con.execute("SELECT term FROM scope_vocabulary ORDER BY term_id").to_arrow_table()["term"].combine_chunks()
-
-
-def scope_terms(con: duckdb.DuckDBPyConnection, scope_id: str) -> pa.Table:
-    """Given a scope, return its (unit_id, term_id, tf) rows in one order, by unit then term (the sums of float
-    products depend on it)."""
-    rows = con.execute("SELECT unit_id, term_id, tf FROM scope_term_ids WHERE scope_id = $scope",
-                       {"scope": scope_id}).to_arrow_table()
-    order = np.lexsort((rows["term_id"].to_numpy(), rows["unit_id"].to_numpy()))
-    return rows.take(pa.array(order))
-
-
-def scope_roles(con: duckdb.DuckDBPyConnection, scope_id: str) -> tuple[pa.Table, pa.Table]:
-    """Given a framework scope, return (the role and agency of each department row: doc_id, row_no, role, agency)
-    and (for each agency and nhiệm vụ: whether the framework makes the agency chủ trì, phối hợp)."""
-    roles = con.execute("""SELECT department_doc_id AS doc_id, department_row_no AS row_no, role,
-                                  department_agency AS agency
-                           FROM stg_department_rows WHERE framework_doc_id = $scope""",
-                        {"scope": scope_id}).to_arrow_table()
-    assigned = con.execute("""SELECT agency, task_code, as_lead, as_partner FROM int_agency_task_assignments
-                              WHERE framework_doc_id = $scope""", {"scope": scope_id}).to_arrow_table()
-    return roles, assigned
+def _by_scope(con: duckdb.DuckDBPyConnection, columns: str, source: str, order: str, values: dict
+              ) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
+    """Given columns, where their rows come from (with a scope_id each), their order within a scope and the query's
+    values, return the rows sorted by scope then that order, and where each scope's run is (offset, length)."""
+    uses = values if "$scopes" in source else None
+    first = "" if order.startswith("scope_no") else "scope_id, "
+    table = con.execute(f"SELECT {columns} FROM {source} ORDER BY {first}{order}", uses).to_arrow_table()
+    counts = con.execute(f"SELECT scope_id, count(*) FROM {source} GROUP BY scope_id ORDER BY scope_id", uses).fetchall()
+    offsets = np.cumsum([0] + [n for _, n in counts])
+    runs = {scope_id: (int(offsets[i]), n) for i, (scope_id, n) in enumerate(counts)}
+    return table.combine_chunks(), runs
 
 
 def params(con: duckdb.DuckDBPyConnection) -> dict:

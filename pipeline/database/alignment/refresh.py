@@ -68,10 +68,12 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
             todo.append((scope["scope_id"], kind, path))
     if todo:
         inputs.compute_terms(con, sql, [scope_id for scope_id, _, _ in todo])
-        p, vocabulary = inputs.params(con), inputs.vocabulary(con)
-        for (_, _, path), table in zip(todo, scored(con, [(s, k) for s, k, _ in todo], p, vocabulary), strict=True):
-            store.write_atomically(table, path)
-        inputs.drop_terms(con)
+        read = inputs.ScopeInputs(con, [scope_id for scope_id, _, _ in todo])
+        inputs.drop_terms(con)                          # all is read: DuckDB's memory goes back to the build
+        p = inputs.params(con)
+        for _ in scored(read, todo, p):
+            pass
+        del read
     store.prune(folder, set(wanted.values()))
     log = {"computed": sorted(s for s, _, _ in todo), "reused": sorted(set(wanted) - {s for s, _, _ in todo}),
            "seconds": round(time.perf_counter() - started, 3)}
@@ -84,32 +86,36 @@ def scoring_threads() -> int:
     return max(1, min(SCORING_THREADS, len(os.sched_getaffinity(0))))
 
 
-def scored(con: duckdb.DuckDBPyConnection, scopes: list[tuple[str, str]], p: dict, vocabulary: pa.Array
-           ) -> Iterator[pa.Table]:
-    """Given the input connection (terms computed), the (scope, kind) pairs to compute, alignment_params and the
-    terms' vocabulary, yield each scope's table, in the order given.
+def scored(read: inputs.ScopeInputs, scopes: list[tuple[str, str, Path]], p: dict) -> Iterator[Path]:
+    """Given every computed scope's inputs, the (scope, kind, file) triples to compute and alignment_params, score
+    each scope into its file; yield the files, in the order given.
 
-    A scope's inputs are read on this thread (a DuckDB connection and its temporary tables are one thread's);
-    it is scored on a pool of threads (numpy, scipy and pyarrow let go of the GIL while they compute), at most
-    one scope read ahead per thread, so no more than that is held in memory at once.
+    Scopes are scored and written on a pool of threads (numpy, scipy, pyarrow and the Parquet writer let go of
+    the GIL while they work), at most one scope ahead per thread, so no more than that many are held in memory.
     """
     threads = scoring_threads()
     with ThreadPoolExecutor(threads) as pool:
         pending: deque[Future] = deque()
-        for scope_id, kind in scopes:
-            pending.append(pool.submit(compute_scope, scope_id, kind, *scope_inputs(con, scope_id, kind), p,
-                                       vocabulary))
+        for scope_id, kind, path in scopes:
+            pending.append(pool.submit(score_into, path, scope_id, kind, *scope_inputs(read, scope_id, kind), p,
+                                       read.vocabulary))
             if len(pending) > threads:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
 
-def scope_inputs(con: duckdb.DuckDBPyConnection, scope_id: str, kind: str) -> tuple:
-    """Given the input connection (terms computed) and one scope, return what it is scored from: its units, its
-    terms, and for a framework each department row's role and each agency's assignments."""
-    units, terms = inputs.scope_units(con, scope_id), inputs.scope_terms(con, scope_id)
-    return units, terms, inputs.scope_roles(con, scope_id) if kind == "candidates" else (None, None)
+def score_into(path: Path, *scope) -> Path:
+    """Given a scope's file and what compute_scope takes, compute the scope's table and write it there."""
+    store.write_atomically(compute_scope(*scope), path)
+    return path
+
+
+def scope_inputs(read: inputs.ScopeInputs, scope_id: str, kind: str) -> tuple:
+    """Given every computed scope's inputs and one scope, return what it is scored from: its units, its terms, and
+    for a framework each department row's role and each agency's assignments."""
+    roles = (read.scope(scope_id, "roles"), read.scope(scope_id, "assigned")) if kind == "candidates" else (None, None)
+    return read.scope(scope_id, "units"), read.scope(scope_id, "terms"), roles
 
 
 def compute_scope(scope_id: str, kind: str, units: pa.Table, terms: pa.Table, roles: tuple, p: dict,
