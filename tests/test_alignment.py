@@ -216,7 +216,7 @@ def test_the_plan_by_task_marts_are_views_over_tables_inside_the_database(sample
     assert {kinds[m] for m in ("alignment", "extra_tasks", "review_queue", "int_agency_assignments")} == {"table"}
 
 
-@pytest.mark.parametrize("raw, expected", [("", 768), (" 512 ", 512), ("0", None), ("1.5GB", None), ("-3", None)])
+@pytest.mark.parametrize("raw, expected", [("", 384), (" 640 ", 640), ("0", None), ("1.5GB", None), ("-3", None)])
 def test_the_database_memory_setting(raw, expected):
     from pipeline.database.build import database_memory_mb
 

@@ -70,6 +70,34 @@ def test_a_bad_database_memory_setting_stops_the_run_before_any_file_is_read(tmp
     assert not (tmp_path / "normalized" / "current").exists()
 
 
+def test_a_database_build_past_its_memory_says_which_setting_to_raise(tmp_path, monkeypatch):
+    plans(tmp_path / "raw", "a.txt", "b.txt")
+    monkeypatch.setenv("CCHC_DB_MEMORY_MB", "16")
+    with pytest.raises(Exception, match=r"Out of Memory.*raise CCHC_DB_MEMORY_MB") as failed:
+        run(tmp_path)
+    assert "\n" not in str(failed.value)                  # one line for the cron mail, not DuckDB's advice
+    assert not (tmp_path / "normalized" / "current").exists()     # the snapshot is withdrawn with the database
+
+
+def test_a_database_build_short_of_memory_is_tried_once_more_with_twice_as_much(tmp_path, monkeypatch):
+    from pipeline.database import build
+
+    plans(tmp_path / "raw", "a.txt")
+    monkeypatch.setenv("CCHC_DB_MEMORY_MB", "300")
+    given, real = [], build._build
+
+    def short_at_first(*args, memory_mb, **kwargs):
+        given.append(memory_mb)
+        if len(given) == 1:
+            raise build.DatabaseOutOfMemory("sql: 30_alignment.sql: Out of Memory Error")
+        return real(*args, memory_mb=memory_mb, **kwargs)
+
+    monkeypatch.setattr(build, "_build", short_at_first)
+    run(tmp_path)
+    assert given == [300, 600]
+    assert (tmp_path / "normalized" / "current").exists() and (tmp_path / "cchc.duckdb").exists()
+
+
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_the_cgroup_limit_is_found_up_the_tree(tmp_path, version):
     proc = tmp_path / "cgroup"

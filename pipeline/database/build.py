@@ -61,7 +61,7 @@ MATERIALIZED = ("sources", "staging", "marts")       # made tables at build: see
 KEPT_VIEWS = ("31_coverage.sql", "32_missing_assignments.sql", "35_area_summary.sql")
 RUNS_SQL = "03_runs.sql"                             # the run log, refreshed at every run's end (refresh_runs)
 _CREATE_VIEW = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+VIEW\b", re.IGNORECASE)
-DB_MEMORY_SETTING, DEFAULT_DB_MEMORY_MB = "CCHC_DB_MEMORY_MB", 768      # DuckDB's memory while it builds
+DB_MEMORY_SETTING, DEFAULT_DB_MEMORY_MB = "CCHC_DB_MEMORY_MB", 384      # DuckDB's memory while it builds
 META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _CATALOG = """
@@ -82,6 +82,10 @@ class DatabaseBusy(Exception):
         self.db_path, self.holder = db_path, holder
         super().__init__(f"{db_path}: open read-write by {holder} (an analyst's session?); close it, or open the"
                          " database read-only (duckdb -readonly), and run again")
+
+
+class DatabaseOutOfMemory(RuntimeError):
+    """A query of the build needed more memory than DuckDB was given (CCHC_DB_MEMORY_MB) and could not spill."""
 
 
 def view_sql(normalized: Path, layers: tuple[str, ...] = LAYERS) -> list[tuple[str, str]]:
@@ -145,7 +149,8 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
 
     `stamp` (see expected_stamp) is kept in table cchc_meta.build, so a later run can tell
     whether the database is still the one it would build, and leave it alone if so. Raises
-    DatabaseBusy (nothing done) when another process holds db_path open read-write.
+    DatabaseBusy (nothing done) when another process holds db_path open read-write. A build whose query
+    needs more than CCHC_DB_MEMORY_MB is tried once more with twice as much (DatabaseOutOfMemory after that).
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building")
@@ -153,26 +158,37 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
         if leftover.exists():
             leftover.unlink()
     with reading(db_path) as old:
+        limit = database_memory_mb()
         try:
-            _build(db_path, tmp, normalized, stamp, copy=old is not None)
+            try:
+                _build(db_path, tmp, normalized, stamp, copy=old is not None, memory_mb=limit)
+            except DatabaseOutOfMemory:
+                # a query DuckDB cannot spill needed more: once more with twice the share, not a failed night
+                _remove_build(tmp)
+                _build(db_path, tmp, normalized, stamp, copy=old is not None, memory_mb=2 * limit)
         except BaseException:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                leftover.unlink(missing_ok=True)          # a full disk gets its space back
+            _remove_build(tmp)                            # a full disk gets its space back
             raise
         if old is None and db_path.exists():
             set_aside(db_path)                 # unreadable: kept under another name, never overwritten
         os.replace(tmp, db_path)
 
 
-def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool) -> None:
-    """Build the database at tmp: a copy of db_path (when `copy`) with this build's objects made again."""
+def _remove_build(tmp: Path) -> None:
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool, memory_mb: int) -> None:
+    """Build the database at tmp: a copy of db_path (when `copy`) with this build's objects made again, DuckDB
+    using at most memory_mb MiB (DatabaseOutOfMemory past it)."""
     if copy:
         copy_database(db_path, tmp)
     con = duckdb.connect(str(tmp))
     con.execute("SET enable_progress_bar = false")   # a long query's bar would land in the nightly's cron mail
     # DuckDB's own share of the build (its default is 80 % of the machine): past it, it spills to <db>.tmp/; the
     # alignment's scoring, in this process too, needs the rest of a 2 GB nightly
-    con.execute(f"SET memory_limit = '{database_memory_mb()}MiB'")
+    con.execute(f"SET memory_limit = '{memory_mb}MiB'")
     try:
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}
@@ -184,6 +200,9 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
             try:
                 con.execute(sql)
             except duckdb.Error as exc:
+                if isinstance(exc, duckdb.OutOfMemoryException):     # DuckDB's advice runs over many lines
+                    raise DatabaseOutOfMemory(f"sql: {name}: {str(exc).splitlines()[0]} (DuckDB may use"
+                                              f" {memory_mb} MiB while it builds: raise {DB_MEMORY_SETTING})") from exc
                 raise RuntimeError(f"sql: {name}: {exc}") from exc
             comments.update(object_comments(sql))
             if name == LAST_INPUT:             # the alignment's scores, computed only where their inputs changed
