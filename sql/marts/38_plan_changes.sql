@@ -30,13 +30,18 @@ compared AS (
            o.timeline_raw AS older_timeline, n.timeline_raw AS newer_timeline,
            o.due_end AS older_due_end, n.due_end AS newer_due_end,
            o.leads AS older_leads, n.leads AS newer_leads, o.product AS older_product, n.product AS newer_product,
+           -- (two texts printed alike have the same key: text_key, a pattern per call, only for those that differ)
            list_filter([
-               CASE WHEN text_key(o.content) <> text_key(n.content) THEN 'text' END,
-               CASE WHEN text_key(o.timeline_raw) <> text_key(n.timeline_raw)
+               CASE WHEN o.content IS DISTINCT FROM n.content AND text_key(o.content) <> text_key(n.content)
+                    THEN 'text' END,
+               CASE WHEN (o.timeline_raw IS DISTINCT FROM n.timeline_raw
+                          AND text_key(o.timeline_raw) <> text_key(n.timeline_raw))
                          OR o.due_end IS DISTINCT FROM n.due_end THEN 'deadline' END,
                CASE WHEN list_sort(o.leads) <> list_sort(n.leads)
-                         OR text_key(o.lead_raw) <> text_key(n.lead_raw) THEN 'lead' END,
-               CASE WHEN text_key(o.product) <> text_key(n.product) THEN 'product' END
+                         OR (o.lead_raw IS DISTINCT FROM n.lead_raw AND text_key(o.lead_raw) <> text_key(n.lead_raw))
+                    THEN 'lead' END,
+               CASE WHEN o.product IS DISTINCT FROM n.product AND text_key(o.product) <> text_key(n.product)
+                    THEN 'product' END
            ], lambda x: x IS NOT NULL) AS what_changed
     FROM lined_up l
     LEFT JOIN tasks o ON o.doc_id = l.older_doc_id AND o.row_no = l.older_row_no
