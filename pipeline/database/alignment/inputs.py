@@ -39,20 +39,21 @@ SELECT n.scope_no, t.unit_id, v.term_id, t.tf
 FROM scope_terms t JOIN scope_vocabulary v USING (term) JOIN scope_numbers n USING (scope_id);
 DROP TABLE temp.scope_terms;
 """
-# what each scope is scored from, read once for every scope computed: (columns, rows with their scope_id), the
-# rows handed to Python sorted by scope first, then as given
+# what each scope is scored from, read once for every scope computed: (columns, rows with their scope_id, their
+# order: by scope first, by scope_id or by its number, then within the scope)
 INPUTS = {
     "units": ("unit_id, kind, doc_id, row_no, item_no, area_code, task_code, task_keys, source_part",
-              "scope_units", "unit_id"),
+              "scope_units", "scope_id, unit_id"),
     # the scope by its number (scope_numbers, in the order of scope_id): millions of rows sort faster on integers
     "terms": ("unit_id, term_id, tf", "(SELECT t.*, n.scope_id FROM scope_term_ids t JOIN scope_numbers n"
               " USING (scope_no))", "scope_no, unit_id, term_id"),
     "roles": ("department_doc_id AS doc_id, department_row_no AS row_no, role, department_agency AS agency",
               "(SELECT *, framework_doc_id AS scope_id FROM stg_department_rows"
-              " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))", "department_doc_id, department_row_no"),
+              " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))",
+              "scope_id, department_doc_id, department_row_no"),
     "assigned": ("agency, task_code, as_lead, as_partner",
                  "(SELECT *, framework_doc_id AS scope_id FROM int_agency_task_assignments"
-                 " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))", "agency, task_code"),
+                 " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))", "scope_id, agency, task_code"),
 }
 # a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order, who the framework
 # assigns each nhiệm vụ to and the agency of each plan (the nhiệm vụ level prefers candidates that give the
@@ -166,11 +167,10 @@ class ScopeInputs:
 
 def _by_scope(con: duckdb.DuckDBPyConnection, columns: str, source: str, order: str, values: dict
               ) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
-    """Given columns, where their rows come from (with a scope_id each), their order within a scope and the query's
-    values, return the rows sorted by scope then that order, and where each scope's run is (offset, length)."""
+    """Given columns, where their rows come from (with a scope_id each), their order (scope first) and the query's
+    values, return the rows in that order and where each scope's run is (offset, length)."""
     uses = values if "$scopes" in source else None
-    first = "" if order.startswith("scope_no") else "scope_id, "
-    table = con.execute(f"SELECT {columns} FROM {source} ORDER BY {first}{order}", uses).to_arrow_table()
+    table = con.execute(f"SELECT {columns} FROM {source} ORDER BY {order}", uses).to_arrow_table()
     counts = con.execute(f"SELECT scope_id, count(*) FROM {source} GROUP BY scope_id ORDER BY scope_id", uses).fetchall()
     offsets = np.cumsum([0] + [n for _, n in counts])
     runs = {scope_id: (int(offsets[i]), n) for i, (scope_id, n) in enumerate(counts)}
