@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline.batch import pool, workers
@@ -96,6 +97,30 @@ def test_a_database_build_short_of_memory_is_tried_once_more_with_twice_as_much(
     run(tmp_path)
     assert given == [300, 600]
     assert (tmp_path / "normalized" / "current").exists() and (tmp_path / "cchc.duckdb").exists()
+
+
+def test_a_one_shot_run_stops_the_fork_server_before_the_database_step_and_the_next_run_starts_it(tmp_path,
+                                                                                                 monkeypatch):
+    from multiprocessing import forkserver
+
+    from pipeline.database import build
+
+    plans(tmp_path / "raw", "a.txt", "b.txt")
+    seen, real = [], build.build_database
+
+    def building(*args, **kwargs):                       # what runs beside the database step
+        seen.append(forkserver._forkserver._forkserver_pid)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_run, "build_database", building)
+    run(tmp_path, one_shot=True)
+    assert seen == [None]
+    put_seed(tmp_path / "raw", "001", "c.txt")           # a plan of its own (a.txt and b.txt are 000 and 004)
+    run(tmp_path, one_shot=False)                        # a later run in the same process reads its files
+    assert seen[1] is not None
+    con = duckdb.connect(str(tmp_path / "cchc.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+    con.close()
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])

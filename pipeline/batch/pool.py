@@ -146,6 +146,16 @@ def costliest_first(items: list[WorkItem]) -> list[WorkItem]:
     return sorted(items, key=lambda i: (-cost(i), i.rel))
 
 
+def stop_forkserver() -> None:
+    """Stop the fork server workers start from, if it runs (the next worker would start it again)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)           # the standard library's own (private) way to stop it
+    if stop is not None and getattr(server, "_forkserver_pid", None) is not None:
+        stop()
+
+
 def _context():
     # forkserver: workers start from a fresh interpreter, so none inherits the run lock's file
     # descriptor (a lingering worker would otherwise keep the lock after its parent was killed).

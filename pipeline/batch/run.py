@@ -35,6 +35,7 @@ from pipeline.batch.exit_codes import (
 from pipeline.batch.lock import LockBusy, database_lock, run_lock
 from pipeline.batch.manifest import DUPLICATE, OK, Entry, Manifest, version_key
 from pipeline.batch.plan import Plan, check_removals, discover, make_plan
+from pipeline.batch.pool import stop_forkserver
 from pipeline.batch.process import PARSER_VERSION
 from pipeline.batch.runlog import (
     Console,
@@ -137,21 +138,27 @@ class IngestReport:
 
 
 def ingest(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = False, jobs: int | None = None,
-           console=None, allow_removals: bool = False, db_wait_s: float | None = None) -> IngestReport:
+           console=None, allow_removals: bool = False, db_wait_s: float | None = None,
+           one_shot: bool = False) -> IngestReport:
     """Parse the files under raw_dir into Parquet under out_dir and the DuckDB views at db_path.
 
     Full by default (every file parsed again); `incremental=True` reads only new and changed
-    files. Raises pipeline.batch.lock.LockBusy when another run holds the output folder or the
-    database, RunFailed when the run refuses or fails (its message says what is live).
+    files. `one_shot`: no other run follows in this process (the command line), so the fork server
+    the workers start from is stopped once the files are read (see run). Raises
+    pipeline.batch.lock.LockBusy when another run holds the output folder or the database,
+    RunFailed when the run refuses or fails (its message says what is live).
     """
     return run(raw_dir, out_dir, db_path, incremental=incremental, jobs=jobs, console=console,
-               allow_removals=allow_removals, db_wait_s=db_wait_s)
+               allow_removals=allow_removals, db_wait_s=db_wait_s, one_shot=one_shot)
 
 
 def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True, jobs: int | None = None,
         console: Console | None = None, time_limit_s: float = DEFAULT_FILE_TIME_LIMIT,
-        allow_removals: bool = False, db_wait_s: float | None = None) -> IngestReport:
+        allow_removals: bool = False, db_wait_s: float | None = None, one_shot: bool = False) -> IngestReport:
     """Run the batch under the locks; log it to runs.jsonl; return its report.
+
+    With `one_shot` the fork server goes once the files are read: its preloaded parsers (~110 MB) would
+    otherwise be held beside the database step, the run's largest, against the nightly's memory limit.
 
     Raises LockBusy (another run holds a lock) or RunFailed / any other exception (the run
     failed; the last committed state is untouched unless the RunFailed message says otherwise).
@@ -162,7 +169,7 @@ def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True
     record = RunRecord(run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}", started_at=started.isoformat(),
                        mode="incremental" if incremental else "full", raw_dir=str(raw_dir), jobs=jobs,
                        parser_version=PARSER_VERSION)
-    options = (allow_removals, db_wait_s)
+    options = (allow_removals, db_wait_s, one_shot)
     try:
         with run_lock(out_dir), database_lock(db_path):
             line = None
@@ -226,8 +233,9 @@ def _log(out_dir: Path, record: RunRecord, clock: float, line: LogLine | None) -
 
 
 def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, jobs: int, console: Console,
-                limit: float, record: RunRecord, now: datetime, options: tuple[bool, float | None]) -> IngestReport:
-    allow_removals, db_wait_s = options[0], database_wait(options[1])
+                limit: float, record: RunRecord, now: datetime, options: tuple[bool, float | None, bool]
+                ) -> IngestReport:
+    allow_removals, db_wait_s, one_shot = options[0], database_wait(options[1]), options[2]
     try:
         database_memory_mb()                   # a bad setting is told before any file is read, not at the end
     except ValueError as exc:
@@ -252,6 +260,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, db_path: Path, incremental: bool, 
     record.plan_s, tick = round(time.perf_counter() - tick, 3), time.perf_counter()
 
     results = parse_all(items, jobs, console)
+    if one_shot:
+        stop_forkserver()
     record.parse_s, tick = round(time.perf_counter() - tick, 3), time.perf_counter()
 
     manifest = Manifest(version, kinds, run_id=record.run_id, committed_at=now.isoformat())

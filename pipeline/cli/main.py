@@ -108,7 +108,7 @@ def ingest_command(raw: Path, out: Path, db: Path, incremental: bool = False, jo
     try:
         with stop_on_sigterm():                     # a stopped run unwinds: workers stopped, logged
             report = ingest(raw, out, db, incremental=incremental, jobs=jobs, console=Console(),
-                            allow_removals=allow_removals, db_wait_s=db_wait)
+                            allow_removals=allow_removals, db_wait_s=db_wait, one_shot=True)
     except (KeyboardInterrupt, SystemExit) as exc:
         code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else EXIT_INTERRUPTED
         how = "stopped by SIGTERM" if code == EXIT_TERMINATED else "interrupted"
