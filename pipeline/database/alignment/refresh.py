@@ -24,15 +24,11 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.database.alignment import inputs, store
-from pipeline.database.alignment.framework import CANDIDATES_SCHEMA, score_framework
 from pipeline.database.alignment.reviews import read_reviews, reviews_path, reviews_table
-from pipeline.database.alignment.versions import VERSION_PAIRS_SCHEMA, pair_versions
-from pipeline.database.alignment.weights import scope_vectors
 
 # bump when the Python scoring changes what it computes: every scope is computed again
 ALIGNMENT_VERSION = "1"
 SCORING_THREADS = 4       # scopes scored at once, at most (one per core: scoring_threads)
-SCHEMAS = {"candidates": CANDIDATES_SCHEMA, "version_pairs": VERSION_PAIRS_SCHEMA}
 
 
 def alignment_stamp(normalized: Path) -> dict:
@@ -55,7 +51,7 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
     con.execute("SET enable_progress_bar = false")      # the build's output is a cron mail, not a terminal
     folder = store.store_folder(normalized)
     store.write_atomically(reviews_table(read_reviews(reviews_path(normalized))), folder / "reviews.parquet")
-    store.ensure_empty_files(folder, SCHEMAS)
+    store.ensure_empty_files(folder, schemas())
     rules = inputs.rules_fingerprint(sql, ALIGNMENT_VERSION)
     wanted, todo = {}, []
     for scope in inputs.scope_fingerprints(con):
@@ -79,6 +75,18 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
            "seconds": round(time.perf_counter() - started, 3)}
     store.write_log(folder, log)
     return log
+
+
+def schemas() -> dict:
+    """Return the columns of each kind of scope file.
+
+    The scoring (scipy) is imported only where a build uses it, not by every run that imports the
+    database layer to see whether its database is still current (a no-change night).
+    """
+    from pipeline.database.alignment.framework import CANDIDATES_SCHEMA
+    from pipeline.database.alignment.versions import VERSION_PAIRS_SCHEMA
+
+    return {"candidates": CANDIDATES_SCHEMA, "version_pairs": VERSION_PAIRS_SCHEMA}
 
 
 def scoring_threads() -> int:
@@ -121,6 +129,10 @@ def scope_inputs(read: inputs.ScopeInputs, scope_id: str, kind: str) -> tuple:
 def compute_scope(scope_id: str, kind: str, units: pa.Table, terms: pa.Table, roles: tuple, p: dict,
                   vocabulary: pa.Array) -> pa.Table:
     """Given one scope, its inputs (scope_inputs), alignment_params and the terms' vocabulary, return its table."""
+    from pipeline.database.alignment.framework import score_framework
+    from pipeline.database.alignment.versions import pair_versions
+    from pipeline.database.alignment.weights import scope_vectors
+
     if kind == "version_pairs":
         return pair_versions(scope_id, units, scope_vectors(units, terms, p, ("version_row",), vocabulary), p)
     return score_framework(scope_id, units, scope_vectors(units, terms, p, vocabulary=vocabulary), p, *roles)
