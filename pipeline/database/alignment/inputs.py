@@ -39,21 +39,18 @@ SELECT n.scope_no, t.unit_id, v.term_id, t.tf
 FROM scope_terms t JOIN scope_vocabulary v USING (term) JOIN scope_numbers n USING (scope_id);
 DROP TABLE temp.scope_terms;
 """
-# what each scope is scored from, read once for every scope computed: (columns, rows with their scope_id, their
-# order: by scope first, by scope_id or by its number, then within the scope)
+# what each scope is scored from, read once for every scope computed: (columns, rows with the scope_no of their
+# scope (scope_numbers), their order within a scope)
 INPUTS = {
     "units": ("unit_id, kind, doc_id, row_no, item_no, area_code, task_code, task_keys, source_part",
-              "scope_units", "scope_id, unit_id"),
-    # the scope by its number (scope_numbers, in the order of scope_id): millions of rows sort faster on integers
-    "terms": ("unit_id, term_id, tf", "(SELECT t.*, n.scope_id FROM scope_term_ids t JOIN scope_numbers n"
-              " USING (scope_no))", "scope_no, unit_id, term_id"),
+              "(SELECT u.*, n.scope_no FROM scope_units u JOIN scope_numbers n USING (scope_id))", "unit_id"),
+    "terms": ("unit_id, term_id, tf", "scope_term_ids", "unit_id, term_id"),
     "roles": ("department_doc_id AS doc_id, department_row_no AS row_no, role, department_agency AS agency",
-              "(SELECT *, framework_doc_id AS scope_id FROM stg_department_rows"
-              " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))",
-              "scope_id, department_doc_id, department_row_no"),
+              "(SELECT r.*, n.scope_no FROM stg_department_rows r JOIN scope_numbers n"
+              " ON n.scope_id = r.framework_doc_id)", "department_doc_id, department_row_no"),
     "assigned": ("agency, task_code, as_lead, as_partner",
-                 "(SELECT *, framework_doc_id AS scope_id FROM int_agency_task_assignments"
-                 " WHERE framework_doc_id IN (SELECT unnest($scopes::VARCHAR[])))", "scope_id, agency, task_code"),
+                 "(SELECT a.*, n.scope_no FROM int_agency_task_assignments a JOIN scope_numbers n"
+                 " ON n.scope_id = a.framework_doc_id)", "agency, task_code"),
 }
 # a scope's fingerprint: every column of its units (text, area, codes, ids), in unit order, who the framework
 # assigns each nhiệm vụ to and the agency of each plan (the nhiệm vụ level prefers candidates that give the
@@ -154,27 +151,28 @@ class ScopeInputs:
     assigned: for each agency and nhiệm vụ whether the framework makes it chủ trì, phối hợp.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, scopes: list[str]):
+    def __init__(self, con: duckdb.DuckDBPyConnection):
         self.vocabulary = con.execute("SELECT term FROM scope_vocabulary ORDER BY term_id").to_arrow_table()[
             "term"].combine_chunks()
-        self._tables = {name: _by_scope(con, *query, {"scopes": scopes}) for name, query in INPUTS.items()}
+        self._numbers = dict(con.execute("SELECT scope_id, scope_no FROM scope_numbers").fetchall())
+        self._tables = {name: _by_scope(con, *query) for name, query in INPUTS.items()}
 
     def scope(self, scope_id: str, name: str) -> pa.Table:
         """Given a scope and a table name (units, terms, roles, assigned), return that table's rows of the scope."""
-        table, runs = self._tables[name]
-        return table.slice(*runs.get(scope_id, (0, 0)))
+        table, numbers = self._tables[name]
+        if scope_id not in self._numbers:
+            return table.slice(0, 0)
+        start, end = np.searchsorted(numbers, self._numbers[scope_id], side="left"), \
+            np.searchsorted(numbers, self._numbers[scope_id], side="right")
+        return table.slice(int(start), int(end - start))
 
 
-def _by_scope(con: duckdb.DuckDBPyConnection, columns: str, source: str, order: str, values: dict
-              ) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
-    """Given columns, where their rows come from (with a scope_id each), their order (scope first) and the query's
-    values, return the rows in that order and where each scope's run is (offset, length)."""
-    uses = values if "$scopes" in source else None
-    table = con.execute(f"SELECT {columns} FROM {source} ORDER BY {order}", uses).to_arrow_table()
-    counts = con.execute(f"SELECT scope_id, count(*) FROM {source} GROUP BY scope_id ORDER BY scope_id", uses).fetchall()
-    offsets = np.cumsum([0] + [n for _, n in counts])
-    runs = {scope_id: (int(offsets[i]), n) for i, (scope_id, n) in enumerate(counts)}
-    return table.combine_chunks(), runs
+def _by_scope(con: duckdb.DuckDBPyConnection, columns: str, source: str, order: str) -> tuple[pa.Table, np.ndarray]:
+    """Given columns, where their rows come from (with a scope_no each) and their order within a scope, return the
+    rows sorted by scope_no then that order, and each row's scope_no (sorted: a scope's rows are one run)."""
+    table = con.execute(f"SELECT scope_no, {columns} FROM {source} ORDER BY scope_no, {order}").to_arrow_table()
+    numbers = table["scope_no"].to_numpy()
+    return table.drop_columns(["scope_no"]).combine_chunks(), numbers
 
 
 def params(con: duckdb.DuckDBPyConnection) -> dict:

@@ -64,7 +64,7 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
             todo.append((scope["scope_id"], kind, path))
     if todo:
         inputs.compute_terms(con, sql, [scope_id for scope_id, _, _ in todo])
-        read = inputs.ScopeInputs(con, [scope_id for scope_id, _, _ in todo])
+        read = inputs.ScopeInputs(con)
         inputs.drop_terms(con)                          # all is read: DuckDB's memory goes back to the build
         p = inputs.params(con)
         for _ in scored(read, todo, p):
