@@ -10,8 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from schemas.levels import IssuerLevel
+
 SourceFormat = Literal["docx", "pdf", "txt"]
-IssuerLevel = Literal["province", "department", "commune", "unknown"]
 SourcePart = Literal["appendix", "body"]
 
 

@@ -4,6 +4,7 @@ that scope's inputs change."""
 from __future__ import annotations
 
 import math
+import os
 import re
 
 import duckdb
@@ -186,13 +187,47 @@ def test_scopes_scored_on_several_threads_give_what_one_thread_gives(tmp_path, m
         ("Lâm Đồng", "Kiểm tra công tác cải cách hành chính"), ("Lào Cai", "Bồi dưỡng cán bộ, công chức")])]
     tables = {}
     for threads in (1, 3):
-        monkeypatch.setattr(refresh, "scoring_threads", lambda threads=threads: threads)
+        monkeypatch.setattr(refresh, "scoring_threads", lambda con=None, threads=threads: threads)
         (tmp_path / str(threads)).mkdir()
         con = build(tmp_path / str(threads), *plans)
         assert read_log(tmp_path / str(threads))["computed"] == ["fw0", "fw1", "fw2", "fw3"]
         tables[threads] = con.execute(f"SELECT {', '.join(COMPARED)} FROM alignment ORDER BY ALL").fetchall()
         con.close()
     assert tables[1] and tables[3] == tables[1]
+
+
+def test_a_build_given_threads_scores_on_no_more_than_those(tmp_path, monkeypatch):
+    from pipeline.database.alignment import refresh
+    from pipeline.database.build import build_database
+    from schemas.arrow import failures_schema
+
+    folder = tmp_path / "normalized"
+    folder.mkdir()
+    build(folder, *[framework_and_plan(province, f"fw{n}", f"d{n}", words) for n, (province, words) in enumerate([
+        ("Quảng Bình", "Ban hành kế hoạch kiểm tra năm 2026"), ("Hà Tĩnh", "Xây dựng kế hoạch đào tạo")])]).close()
+    pq.write_table(failures_schema().empty_table(), folder / "failures.parquet")     # what a run writes beside them
+    (folder / "runs.jsonl").touch()
+    used, scored = [], refresh.scored
+
+    def counted(read, todo, p, threads=None):
+        used.append(threads)
+        return scored(read, todo, p, threads)
+
+    monkeypatch.setattr(refresh, "scored", counted)
+    for n, threads in enumerate((1, 2)):
+        store.prune(store.store_folder(folder), set())             # every scope computed again
+        build_database(tmp_path / f"{n}.duckdb", folder, threads=threads)
+    assert used == [1, min(2, len(os.sched_getaffinity(0)))]
+
+
+def test_scoring_threads_keep_to_the_databases_setting():
+    from pipeline.database.alignment.refresh import scoring_threads
+
+    con = duckdb.connect()
+    con.execute("SET threads = 1")
+    assert scoring_threads(con) == 1
+    con.execute("SET threads = 64")
+    assert 1 <= scoring_threads(con) <= 4
 
 
 def test_scored_yields_each_scope_in_the_order_asked_and_tells_a_failure(monkeypatch, tmp_path):

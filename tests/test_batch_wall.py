@@ -209,7 +209,7 @@ def test_a_file_its_worker_dies_on_twice_is_quarantined_with_its_fingerprint(tmp
 
 
 def test_a_dead_workers_file_is_not_read_again_until_it_changes(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch_run, "parse_all", functools.partial(workers.parse_all, fn=hostile_work.misbehave))
+    monkeypatch.setattr(batch_run, "parse", functools.partial(workers.parse_all, fn=hostile_work.misbehave))
     raw = tmp_path / "raw"
     plans(raw, "a.txt", "die.txt")
     first = run(tmp_path)

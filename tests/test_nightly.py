@@ -17,6 +17,7 @@ import pytest
 
 import pipeline.batch.process
 import pipeline.batch.store
+import pipeline.batch.version
 import pipeline.database.build
 from pipeline.batch import workers
 from pipeline.batch.manifest import read_manifest
@@ -237,7 +238,7 @@ def test_version_change_reprocesses_everything(tmp_path, monkeypatch):
     for key in SMALL:
         put_seed(tmp_path / "raw", key)
     run(tmp_path)
-    monkeypatch.setattr(pipeline.batch.process, "PARSER_VERSION", "99.0.0")
+    monkeypatch.setattr(pipeline.batch.version, "PARSER_VERSION", "99.0.0")
     report = run(tmp_path)
     assert report.record.reparsed == 3 and report.record.unchanged == 0
     assert "parser 0" in report.reprocess_reason and "99.0.0" in report.reprocess_reason
@@ -300,6 +301,33 @@ def test_framework_link_follows_a_changed_framework(tmp_path):
 
 
 # --- parallel ------------------------------------------------------------------------------------
+
+def test_a_night_with_nothing_to_read_never_loads_a_parser_or_pandas(tmp_path):
+    # a no-change night is most nights: its cost is what the command imports (issue 15: ≤ 1 s)
+    corpus(tmp_path / "raw", 2)
+    code = ("import sys; from pipeline.cli.main import main; code = main(sys.argv[1:]);"
+            " print([m for m in ('parsers.docx', 'parsers.pdf', 'pipeline.batch.process', 'pandas')"
+            " if m in sys.modules]); sys.exit(code)")
+    args = ["ingest", "--incremental", "--jobs", "1", "--raw", str(tmp_path / "raw"),
+            "--out", str(tmp_path / "normalized"), "--db", str(tmp_path / "cchc.duckdb")]
+    for night in ("first", "no change"):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert "0 new, 0 changed, 2 unchanged" in done.stdout and "nothing rewritten" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_jobs_caps_the_database_builds_threads_too(tmp_path, monkeypatch):
+    import pipeline.batch.run
+
+    corpus(tmp_path / "raw", 2)
+    asked, real = [], pipeline.batch.run.build_database
+    monkeypatch.setattr(pipeline.batch.run, "build_database",
+                        lambda *a, **kw: asked.append(kw.get("threads")) or real(*a, **kw))
+    ingest(tmp_path / "raw", tmp_path / "s", tmp_path / "s.duckdb", jobs=1)
+    assert asked == [1]
+
 
 def test_parallel_run_gives_the_serial_tables(tmp_path):
     corpus(tmp_path / "raw", 10)
@@ -432,7 +460,7 @@ def test_manifest_records_what_the_issue_asks(tmp_path):
     assert entry.sha256 == hashlib.sha256(plan.read_bytes()).hexdigest()
     assert (entry.size, entry.mtime_ns) == (plan.stat().st_size, plan.stat().st_mtime_ns)
     assert entry.status == "ok" and entry.rows == 24 and entry.doc_id == entry.sha256[:16]
-    assert entry.parser_version == pipeline.batch.process.PARSER_VERSION and entry.processed_at and entry.first_seen_at
+    assert entry.parser_version == pipeline.batch.version.PARSER_VERSION and entry.processed_at and entry.first_seen_at
     assert set(manifest.version) == {"parser", "schema", "vocabulary"}
 
 

@@ -198,13 +198,13 @@ def test_a_run_writes_its_line_when_it_starts(tmp_path, monkeypatch):
     seen = {}
     import pipeline.batch.run as batch_run
 
-    real = batch_run.parse_all
+    real = batch_run.parse
 
     def peek(*args, **kwargs):
         seen["log"] = (tmp_path / "normalized" / "runs.jsonl").read_text(encoding="utf-8")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(batch_run, "parse_all", peek)
+    monkeypatch.setattr(batch_run, "parse", peek)
     report = run(tmp_path)
     during = [json.loads(line) for line in seen["log"].splitlines()]
     assert [(r["run_id"], r["status"]) for r in during] == [(report.record.run_id, "running")]

@@ -15,10 +15,10 @@ import pyarrow.compute as pc
 
 from parsers.textutil.printable import escape_line
 from pipeline.batch.duplicates import mark_duplicates, meta_of, rekey_rows, rows_key
+from pipeline.batch.items import SAME, WorkResult
 from pipeline.batch.manifest import FAILED, OK, Entry, Manifest
 from pipeline.batch.plan import Plan
-from pipeline.batch.store import read_table, table_path
-from pipeline.batch.workers import SAME, WorkResult
+from pipeline.batch.store import read_table, table_path, table_rows
 from schemas.arrow import documents_schema, tasks_schema
 
 
@@ -62,7 +62,7 @@ def assemble(plan: Plan, results: dict[str, WorkResult], previous: Manifest | No
 
     prev_docs = {}
     if prev_snapshot is not None and len(fresh) < len(winners):
-        prev_docs = {d["doc_id"]: d for d in read_table(prev_snapshot, "documents", documents_schema()).to_pylist()}
+        prev_docs = {d["doc_id"]: d for d in table_rows(read_table(prev_snapshot, "documents", documents_schema()))}
     documents = [dict(fresh[rel].document) if rel in fresh else dict(prev_docs[entries[rel].doc_id])
                  for rel in winners]
     for rel, doc in zip(winners, documents, strict=True):
@@ -113,7 +113,8 @@ def _doc_order(snapshot: Path) -> list[str]:
     """Given a snapshot, return the doc_ids of its tasks table in order, each once."""
     import pyarrow.parquet as pq
 
-    ids = pq.read_table(table_path(snapshot, "tasks"), columns=["doc_id"])["doc_id"]
+    with pq.ParquetFile(table_path(snapshot, "tasks")) as file:
+        ids = file.read(columns=["doc_id"])["doc_id"]
     return pc.unique(ids).to_pylist() if len(ids) else []
 
 

@@ -1,6 +1,7 @@
 """What passes between the batch and its workers: a file to look at, and what came of it."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,3 +45,11 @@ class WorkResult:
     seconds: float = 0.0
     cpu_s: float | None = None      # CPU the worker spent on the file
     peak_mb: float | None = None    # the worker's peak resident memory while it read the file
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use (the default of --jobs)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pipeline.batch import process
+from pipeline.batch import version
 from pipeline.fields.sidecar import sidecar_path
 
 FORMAT = 1
@@ -107,7 +107,7 @@ def version_key() -> dict:
     for path in sorted(SCHEMAS_DIR.iterdir()):
         if path.suffix in VOCABULARY_SUFFIXES and path.is_file():
             vocab.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return {"parser": process.PARSER_VERSION, "schema": _short(schemas.encode()), "vocabulary": vocab.hexdigest()[:16]}
+    return {"parser": version.PARSER_VERSION, "schema": _short(schemas.encode()), "vocabulary": vocab.hexdigest()[:16]}
 
 
 def _short(data: bytes) -> str:

@@ -25,7 +25,7 @@ from pipeline.batch.manifest import (
     same_stat,
     sidecar_stat,
 )
-from pipeline.batch.process import describe_os_error
+from pipeline.batch.reasons import describe_os_error
 
 __all__ = ["discover", "make_plan", "check_removals", "Plan"]
 

@@ -2,8 +2,7 @@
 
 `process_file` turns one plan file into its document and task rows (or raises a ParseError
 naming the file); `describe_failure` turns whatever it raised into the one line a cron mail
-shows. PARSER_VERSION is stamped on every document and in the manifest: bump it when the
-rows a file gives may change, so the next nightly run reads every file again.
+shows. The parser version stamped on every document is pipeline.batch.version's (bump it there).
 """
 from __future__ import annotations
 
@@ -15,14 +14,13 @@ from pathlib import Path
 from parsers.errors import NotAPlan, ParseError
 from parsers.registry import parse_file
 from parsers.textutil.clean import text_only
-from parsers.textutil.printable import escape_line
+from pipeline.batch import version
+from pipeline.batch.reasons import describe_os_error, one_line
 from pipeline.fields.metadata import issuer_agency, read_metadata
 from pipeline.fields.normalize import task_row
 from pipeline.fields.sidecar import apply_sidecar, read_sidecar
 from pipeline.rows.document import file_tasks
 from schemas.models import PlanDocument, TaskRow
-
-PARSER_VERSION = "0.3.1"
 
 
 @dataclass
@@ -60,7 +58,7 @@ def process_file(path: Path, raw_dir: Path, ingested_at: datetime | None = None,
         issuer_level=meta.issuer_level, province=meta.province,
         plan_year=meta.plan_year, plan_period=meta.plan_period, plan_number=meta.plan_number,
         issued_date=meta.issued_date, supersedes=sidecar.get("supersedes"), task_count=len(rows),
-        warnings=parsed.warnings + meta.warnings, parser_version=PARSER_VERSION,
+        warnings=parsed.warnings + meta.warnings, parser_version=version.PARSER_VERSION,
         ingested_at=ingested_at or datetime.now(UTC),
     )
     framework_ref = text_only(framework_ref) if framework_ref else framework_ref
@@ -101,12 +99,6 @@ def describe_failure(path: Path, exc: Exception) -> tuple[str, str]:
     return one_line(f"{path}: the parser crashed: {type(exc).__name__}: {exc}"), type(exc).__name__
 
 
-def one_line(reason: str) -> str:
-    """Given a failure's reason, return it as stored: on one line, every control or bidi character
-    written as an escape (a file name keeps what it is really called, so the analyst can find it)."""
-    return escape_line(reason)
-
-
 def run_files(paths: list[Path], raw_dir: Path) -> list[FileResult]:
     """Process each file in this process; a failure is recorded with its reason, never raised."""
     results = []
@@ -117,12 +109,3 @@ def run_files(paths: list[Path], raw_dir: Path) -> list[FileResult]:
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             results.append(FileResult(path.relative_to(raw_dir).as_posix(), error=describe_failure(path, exc)[0]))
     return results
-
-
-def describe_os_error(path: Path, exc: OSError) -> str:
-    """Given a file and the OSError reading it raised, return one line naming the file and the reason."""
-    if isinstance(exc, FileNotFoundError):
-        return f"{path}: removed while the batch ran (listed, then gone before it could be read)"
-    if isinstance(exc, PermissionError):
-        return f"{path}: permission denied: the batch's user cannot read this file"
-    return f"{path}: cannot be read: {exc.strerror or exc}"

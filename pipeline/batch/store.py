@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import pyarrow as pa
@@ -92,9 +93,31 @@ def table_path(snapshot: Path, table: str) -> Path:
     return snapshot / f"{table}.parquet"
 
 
+def table_rows(table: pa.Table) -> list[dict]:
+    """Given a table, return its rows as dicts (to_pylist), UTC timestamps as aware datetimes.
+
+    pyarrow turns a timestamp with a time zone into Python through pandas (imported for it: ~0.15 s of a
+    no-change night); a UTC one is read here without its zone and given it back.
+    """
+    utc = [f.name for f in table.schema if pa.types.is_timestamp(f.type) and f.type.tz in ("UTC", "+00:00")]
+    for name in utc:
+        at = table.schema.get_field_index(name)
+        table = table.set_column(at, name, table[name].cast(pa.timestamp(table.schema.field(name).type.unit)))
+    rows = table.to_pylist()
+    for row in rows:
+        for name in utc:
+            if row[name] is not None:
+                row[name] = row[name].replace(tzinfo=UTC)
+    return rows
+
+
 def read_table(snapshot: Path, table: str, schema: pa.Schema) -> pa.Table:
-    """Given a snapshot and a table name, return that table cast to the schema."""
-    return pq.read_table(table_path(snapshot, table)).cast(schema)
+    """Given a snapshot and a table name, return that table cast to the schema.
+
+    Read as one file (ParquetFile), not through pq.read_table: that goes by pyarrow.dataset, whose import pulls in
+    pandas (~0.15 s of a no-change night that reads only the documents table)."""
+    with pq.ParquetFile(table_path(snapshot, table)) as file:
+        return file.read().cast(schema)
 
 
 def commit(out_dir: Path, run_id: str, tables: dict[str, pa.Table | Path], manifest: Manifest) -> Path:

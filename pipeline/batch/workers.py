@@ -14,7 +14,6 @@ after kill -9 (`wall.enter_worker`), and the parent stops them on every way out 
 """
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.batch import pool
-from pipeline.batch.items import DEFAULT_FILE_TIME_LIMIT, SAME, WorkItem, WorkResult
+from pipeline.batch.items import DEFAULT_FILE_TIME_LIMIT, SAME, WorkItem, WorkResult, default_jobs
 from pipeline.batch.manifest import FAILED, OK, file_sha256, quick_stat, sidecar_fingerprint
 from pipeline.batch.process import describe_failure, one_line, process_file
 from pipeline.batch.runlog import Console
@@ -83,14 +82,6 @@ def time_limit(seconds: float | None):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def default_jobs() -> int:
-    """Return the number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def parse_all(items: list[WorkItem], jobs: int, console: Console, fn=work,

@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--incremental", action="store_true",
                      help="read only new and changed files, drop removed ones (the nightly run; default: read all)")
     ing.add_argument("--jobs", type=int, default=None, metavar="N",
-                     help="parser processes (default: the cores available)")
+                     help="cores the run may use: parser processes, then the database build's threads"
+                          " (default: the cores available)")
     ing.add_argument("--allow-removals", action="store_true",
                      help="let this run drop more than CCHC_MAX_REMOVED_SHARE (default 20%%) of the files ingested"
                           " before, or all of them (otherwise such a run is refused, exit 4)")
@@ -91,11 +92,11 @@ def parse_command(path: Path) -> int:
 def ingest_command(raw: Path, out: Path, db: Path, incremental: bool = False, jobs: int | None = None,
                    allow_removals: bool = False, db_wait: float | None = None) -> int:
     from pipeline.batch.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED, RunFailed
+    from pipeline.batch.items import default_jobs
     from pipeline.batch.lock import LockBusy
     from pipeline.batch.pool import stop_on_sigterm
     from pipeline.batch.run import ingest
     from pipeline.batch.runlog import Console
-    from pipeline.batch.workers import default_jobs
     from pipeline.cli.report import header_line, report_lines
 
     if not raw.is_dir():

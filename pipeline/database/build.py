@@ -144,11 +144,12 @@ def create_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister(f"_{name}")
 
 
-def build_database(db_path: Path, normalized: Path, stamp: str | None = None) -> None:
+def build_database(db_path: Path, normalized: Path, stamp: str | None = None, threads: int | None = None) -> None:
     """Create db_path with every view of sql/ over the Parquet files in normalized/, keeping analysts' objects.
 
     `stamp` (see expected_stamp) is kept in table cchc_meta.build, so a later run can tell
-    whether the database is still the one it would build, and leave it alone if so. Raises
+    whether the database is still the one it would build, and leave it alone if so. `threads` caps the
+    cores the build uses (DuckDB's threads and the scoring's; `cchc ingest --jobs`), default all. Raises
     DatabaseBusy (nothing done) when another process holds db_path open read-write. A build whose query
     needs more than CCHC_DB_MEMORY_MB is tried once more with twice as much (DatabaseOutOfMemory after that).
     """
@@ -161,11 +162,11 @@ def build_database(db_path: Path, normalized: Path, stamp: str | None = None) ->
         limit = database_memory_mb()
         try:
             try:
-                _build(db_path, tmp, normalized, stamp, copy=old is not None, memory_mb=limit)
+                _build(db_path, tmp, normalized, stamp, copy=old is not None, memory_mb=limit, threads=threads)
             except DatabaseOutOfMemory:
                 # a query DuckDB cannot spill needed more: once more with twice the share, not a failed night
                 _remove_build(tmp)
-                _build(db_path, tmp, normalized, stamp, copy=old is not None, memory_mb=2 * limit)
+                _build(db_path, tmp, normalized, stamp, copy=old is not None, memory_mb=2 * limit, threads=threads)
         except BaseException:
             _remove_build(tmp)                            # a full disk gets its space back
             raise
@@ -179,9 +180,10 @@ def _remove_build(tmp: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool, memory_mb: int) -> None:
+def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool, memory_mb: int,
+           threads: int | None = None) -> None:
     """Build the database at tmp: a copy of db_path (when `copy`) with this build's objects made again, DuckDB
-    using at most memory_mb MiB (DatabaseOutOfMemory past it)."""
+    using at most memory_mb MiB (DatabaseOutOfMemory past it) and `threads` threads (None: its default)."""
     if copy:
         copy_database(db_path, tmp)
     con = duckdb.connect(str(tmp))
@@ -189,6 +191,8 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
     # DuckDB's own share of the build (its default is 80 % of the machine): past it, it spills to <db>.tmp/; the
     # alignment's scoring, in this process too, needs the rest of a 2 GB nightly
     con.execute(f"SET memory_limit = '{memory_mb}MiB'")
+    if threads:                                      # the scoring reads it back: refresh.scoring_threads
+        con.execute(f"SET threads = {max(1, int(threads))}")
     try:
         drop_objects(con, recorded_objects(con))
         before = {row[3] for row in con.execute(_CATALOG).fetchall()}

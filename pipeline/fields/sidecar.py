@@ -24,7 +24,7 @@ from parsers.errors import ParseError
 from parsers.textutil.clean import nfc
 from parsers.textutil.printable import escape_line, strip_controls
 from pipeline.fields.metadata import ISSUER_WARNINGS, Metadata, issuer_level, issuer_warnings
-from schemas.models import IssuerLevel
+from schemas.levels import IssuerLevel
 
 SUFFIX = ".meta.toml"
 MAX_BYTES = 64 * 1024              # a sidecar holds a few lines; anything bigger is not one

@@ -67,7 +67,7 @@ def refresh_alignment(con: duckdb.DuckDBPyConnection, normalized: Path, sql: lis
         read = inputs.ScopeInputs(con)
         inputs.drop_terms(con)                          # all is read: DuckDB's memory goes back to the build
         p = inputs.params(con)
-        for _ in scored(read, todo, p):
+        for _ in scored(read, todo, p, scoring_threads(con)):
             pass
         del read
     store.prune(folder, set(wanted.values()))
@@ -89,19 +89,26 @@ def schemas() -> dict:
     return {"candidates": CANDIDATES_SCHEMA, "version_pairs": VERSION_PAIRS_SCHEMA}
 
 
-def scoring_threads() -> int:
-    """Return how many scopes are scored at once: one per core this process may use, at most SCORING_THREADS."""
-    return max(1, min(SCORING_THREADS, len(os.sched_getaffinity(0))))
+def scoring_threads(con: duckdb.DuckDBPyConnection | None = None) -> int:
+    """Return how many scopes are scored at once: one per core this process may use, no more than the database
+    being built may use (its setting `threads`: `cchc ingest --jobs 1` keeps the whole run on one core), at most
+    SCORING_THREADS."""
+    cores = len(os.sched_getaffinity(0))
+    if con is not None:
+        cores = min(cores, int(con.execute("SELECT current_setting('threads')").fetchone()[0]))
+    return max(1, min(SCORING_THREADS, cores))
 
 
-def scored(read: inputs.ScopeInputs, scopes: list[tuple[str, str, Path]], p: dict) -> Iterator[Path]:
-    """Given every computed scope's inputs, the (scope, kind, file) triples to compute and alignment_params, score
-    each scope into its file; yield the files, in the order given.
+def scored(read: inputs.ScopeInputs, scopes: list[tuple[str, str, Path]], p: dict, threads: int | None = None
+           ) -> Iterator[Path]:
+    """Given every computed scope's inputs, the (scope, kind, file) triples to compute, alignment_params and how
+    many to score at once (default scoring_threads()), score each scope into its file; yield the files, in the
+    order given.
 
     Scopes are scored and written on a pool of threads (numpy, scipy, pyarrow and the Parquet writer let go of
     the GIL while they work), at most one scope ahead per thread, so no more than that many are held in memory.
     """
-    threads = scoring_threads()
+    threads = threads or scoring_threads()
     with ThreadPoolExecutor(threads) as pool:
         pending: deque[Future] = deque()
         for scope_id, kind, path in scopes:
