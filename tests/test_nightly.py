@@ -310,7 +310,7 @@ def test_a_night_with_nothing_to_read_never_loads_a_parser_or_pandas(tmp_path):
             " if m in sys.modules]); sys.exit(code)")
     args = ["ingest", "--incremental", "--jobs", "1", "--raw", str(tmp_path / "raw"),
             "--out", str(tmp_path / "normalized"), "--db", str(tmp_path / "cchc.duckdb")]
-    for night in ("first", "no change"):
+    for _night in ("first", "no change"):
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
                               timeout=300)
         assert done.returncode == 0, done.stderr
