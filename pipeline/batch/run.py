@@ -22,7 +22,6 @@ import pyarrow as pa
 
 from parsers.registry import available_kinds
 from parsers.textutil.printable import escape_line
-from pipeline.batch import version
 from pipeline.batch.assemble import Assembly, assemble
 from pipeline.batch.exit_codes import (
     EXIT_INTERRUPTED,
@@ -59,6 +58,7 @@ from pipeline.batch.store import (
     table_path,
     table_rows,
 )
+from pipeline.batch.version import PARSER_VERSION
 from pipeline.database.build import (
     DatabaseBusy,
     build_database,
@@ -162,7 +162,7 @@ def run(raw_dir: Path, out_dir: Path, db_path: Path, *, incremental: bool = True
     jobs = jobs or default_jobs()
     record = RunRecord(run_id=f"{started:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}", started_at=started.isoformat(),
                        mode="incremental" if incremental else "full", raw_dir=str(raw_dir), jobs=jobs,
-                       parser_version=version.PARSER_VERSION)
+                       parser_version=PARSER_VERSION)
     options = (allow_removals, db_wait_s, one_shot)
     try:
         with run_lock(out_dir), database_lock(db_path):

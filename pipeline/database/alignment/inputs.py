@@ -27,7 +27,7 @@ SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
 # the terms as numbers: every distinct term of the scopes computed, numbered in binary order (term_id), so that
 # the terms travel to Python as integers, already in order (by scope, unit, term: the sums of float products
 # depend on it). The scoped tables carry each scope as its number (scope_numbers) in their column scope_id:
-# the term layers group by an integer, not by the scope's name (a third of int_row_terms' time nationally)
+# the term layers group by an integer, not by the scope's name (about a quarter of int_row_terms' time nationally)
 SCOPE_NUMBERS_SQL = ("""
 CREATE OR REPLACE TEMP TABLE scope_numbers AS
 SELECT scope_id, (row_number() OVER (ORDER BY scope_id))::UINTEGER AS scope_no
