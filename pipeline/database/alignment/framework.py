@@ -194,8 +194,14 @@ def candidates_table(scope_id: str, units: pa.Table, vectors: ScopeVectors, d: s
     """Given each level's ranked candidates, return them as rows of CANDIDATES_SCHEMA."""
     is_dept, is_hd = vectors.kinds == "department", vectors.kinds == "hoat_dong"
     dept, hoat_dong = units.filter(pa.array(is_dept)), units.filter(pa.array(is_hd))
+    # the terms of both levels at once: a nhiệm vụ is shown with its best hoạt động, most often the very pair the
+    # hoạt động level holds too
+    levels = [c for c, _ in ranked.values()]
+    terms = shared_terms(d, hd, np.concatenate([c.row for c in levels]), np.concatenate([c.hd for c in levels]),
+                         vectors.terms)
+    ends = np.cumsum([len(c.row) for c in levels])
     parts = []
-    for level, (c, rank) in ranked.items():
+    for (level, (c, rank)), end in zip(ranked.items(), ends, strict=True):
         rows, hds = pa.array(c.row), pa.array(c.hd)
         parts.append(pa.table({
             "scope_id": pa.array([scope_id] * len(rank), pa.string()),
@@ -212,7 +218,7 @@ def candidates_table(scope_id: str, units: pa.Table, vectors: ScopeVectors, d: s
             "hoat_dong_cosine": pa.array(c.hd_cos.astype(np.float64)),
             "nhiem_vu_cosine": pa.array(c.nv_cos.astype(np.float64)),
             "same_area": pa.array(c.same_area, pa.bool_()),
-            "shared_terms": shared_terms(d, hd, c.row, c.hd, vectors.terms),
+            "shared_terms": terms.slice(int(end - len(rank)), len(rank)),
         }).cast(SCORES_SCHEMA))
     return with_second(pa.concat_tables(parts))
 
