@@ -196,6 +196,26 @@ def test_scopes_scored_on_several_threads_give_what_one_thread_gives(tmp_path, m
     assert tables[1] and tables[3] == tables[1]
 
 
+def test_the_terms_computed_for_scoring_are_the_views_terms(tmp_path):
+    # compute_terms runs the term views over the scopes to score, each scope carried as its number: the rows
+    # must be int_row_terms' own, scope for scope
+    from pipeline.database.alignment import inputs
+    from pipeline.database.build import view_sql
+
+    folder = tmp_path / "normalized"
+    folder.mkdir()
+    con = build(folder, framework_and_plan("Quảng Bình", "fwqb", "dqb1", "Ban hành kế hoạch kiểm tra năm 2026"),
+                framework_and_plan("Hà Tĩnh", "fwht", "dht1", "Xây dựng kế hoạch đào tạo, bồi dưỡng"))
+    inputs.compute_terms(con, view_sql(folder), ["fwqb", "fwht"])
+    scoped = con.execute("""
+        SELECT n.scope_id, t.unit_id, v.term, t.tf FROM scope_term_ids t
+        JOIN scope_vocabulary v USING (term_id) JOIN scope_numbers n ON n.scope_no = t.scope_no
+        ORDER BY ALL""").fetchall()
+    viewed = con.execute("SELECT scope_id, unit_id, term, tf FROM int_row_terms ORDER BY ALL").fetchall()
+    assert len(scoped) > 50 and {s for s, *_ in scoped} == {"fwqb", "fwht"}
+    assert scoped == viewed
+
+
 def test_a_build_given_threads_scores_on_no_more_than_those(tmp_path, monkeypatch):
     from pipeline.database.alignment import refresh
     from pipeline.database.build import build_database
