@@ -67,8 +67,17 @@ def apply_comments(con: duckdb.DuckDBPyConnection, made: list[tuple[str, str, st
             statements.append(f"COMMENT ON {kind.upper()} {target} IS {_literal(objects[name.lower()])}")
         statements += [f"COMMENT ON COLUMN {target}.{quoted(column)} IS {_literal(columns[column])}"
                        for column in listed.get((schema, name), []) if column in columns]
-    if statements:                         # one call: a thousand statements one by one cost most of a second
+    if not statements:
+        return
+    # one call, in one transaction: a thousand statements one by one cost most of a second, and each of them
+    # committed on its own still a quarter of one (0.23 s → 0.06 s for 544)
+    con.execute("BEGIN TRANSACTION")
+    try:
         con.execute(";\n".join(statements))
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def undocumented(con: duckdb.DuckDBPyConnection, schema: str = "main") -> list[str]:
