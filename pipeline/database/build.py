@@ -62,6 +62,7 @@ KEPT_VIEWS = ("31_coverage.sql", "32_missing_assignments.sql", "35_area_summary.
 RUNS_SQL = "03_runs.sql"                             # the run log, refreshed at every run's end (refresh_runs)
 _CREATE_VIEW = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+VIEW\b", re.IGNORECASE)
 DB_MEMORY_SETTING, DEFAULT_DB_MEMORY_MB = "CCHC_DB_MEMORY_MB", 384      # DuckDB's memory while it builds
+ROW_GROUP_ROWS = 16_384                # rows per row group of the tables the build writes (see _build)
 META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _CATALOG = """
@@ -186,7 +187,11 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
     using at most memory_mb MiB (DatabaseOutOfMemory past it) and `threads` threads (None: its default)."""
     if copy:
         copy_database(db_path, tmp)
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect()
+    # Row groups of 16,384 rows (DuckDB's default is 122,880): a table of 100,000 department rows is then
+    # seven row groups, not one, and the views over it (text keys, terms) run on every thread.
+    con.execute(f"ATTACH '{tmp.as_posix().replace(chr(39), chr(39) * 2)}' AS cchc (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+    con.execute("USE cchc")
     con.execute("SET enable_progress_bar = false")   # a long query's bar would land in the nightly's cron mail
     # DuckDB's own share of the build (its default is 80 % of the machine): past it, it spills to <db>.tmp/; the
     # alignment's scoring, in this process too, needs the rest of a 2 GB nightly
