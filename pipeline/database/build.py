@@ -190,7 +190,8 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
     con = duckdb.connect()
     # Row groups of 16,384 rows (DuckDB's default is 122,880): a table of 100,000 department rows is then
     # seven row groups, not one, and the views over it (text keys, terms) run on every thread.
-    con.execute(f"ATTACH '{tmp.as_posix().replace(chr(39), chr(39) * 2)}' AS cchc (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+    quoted = tmp.as_posix().replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS cchc (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
     con.execute("USE cchc")
     con.execute("SET enable_progress_bar = false")   # a long query's bar would land in the nightly's cron mail
     # DuckDB's own share of the build (its default is 80 % of the machine): past it, it spills to <db>.tmp/; the
