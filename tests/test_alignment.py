@@ -395,6 +395,34 @@ def test_text_becomes_syllables(tmp_path, text, expected):
     assert [s for s in syllables if s] == expected
 
 
+def test_a_text_held_by_several_fields_is_cut_once_and_counted_for_each(tmp_path):
+    # two plans copying one wording, and a row whose nhiệm vụ and hoạt động read the same: one text, three fields
+    same = "Rà soát, đơn giản hóa thủ tục hành chính nội bộ"
+    con = write_plans(tmp_path, [document("fw", "UBND tỉnh Hà Tĩnh", "province"),
+                                 document("d1", "Sở Ngoại vụ", "department"),
+                                 document("d2", "Sở Tư pháp", "department")],
+                      [{"doc_id": "d1", "row_no": 1, "source_part": "appendix", "area_code": 3, "content": same},
+                       {"doc_id": "d2", "row_no": 1, "source_part": "appendix", "area_code": 3, "content": same},
+                       {"doc_id": "d2", "row_no": 2, "source_part": "appendix", "area_code": 3,
+                        "content": "Kiểm tra công vụ"},
+                       {"doc_id": "fw", "row_no": 1, "source_part": "appendix", "area_code": 3, "task": same,
+                        "activity": same, "content": same, "task_code": "2.1"}])
+    assert con.execute("SELECT count(*) FROM int_text_syllables WHERE text = ?", [same]).fetchone()[0] == 1
+    fields = con.execute("SELECT count(*) FROM int_row_fields WHERE text = ?", [same]).fetchone()[0]
+    assert con.execute("SELECT count(*) FROM int_field_syllables").fetchone()[0] == con.execute(
+        "SELECT count(*) FROM int_row_fields").fetchone()[0]
+    terms = {}
+    for kind, doc, term, tf in con.execute("""
+            SELECT u.kind, u.doc_id, t.term, t.tf FROM int_row_terms t JOIN int_units u USING (unit_id)
+            WHERE u.row_no = 1""").fetchall():
+        terms.setdefault((kind, doc), {})[term] = tf
+    assert fields >= 4
+    assert terms[("department", "d1")] == terms[("department", "d2")]
+    assert terms[("department", "d1")]["thủ tục"] == 1.0 and terms[("department", "d1")]["rà soát"] == 1.0
+    framework = [v for k, v in terms.items() if k[0] != "department"][0]
+    assert framework["thủ tục"] == 2.0          # the nhiệm vụ's and the hoạt động's field, each weight 1.0
+
+
 def test_stop_syllables_make_no_terms_and_no_bigram_spans_them(tmp_path):
     con = write_plans(tmp_path, [document("fw", "UBND tỉnh Hà Tĩnh", "province"),
                                  document("d", "Sở Ngoại vụ", "department")],

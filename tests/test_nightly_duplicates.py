@@ -126,3 +126,19 @@ def test_keep_order_prefers_the_ingested_then_the_first_seen_then_docx():
     ranked = sorted([("b.pdf", new, None), ("a.pdf", old, None), ("c.docx", new, None), ("z.txt", new, entry())],
                     key=lambda t: keep_order(*t))
     assert [r[0] for r in ranked] == ["z.txt", "a.pdf", "c.docx", "b.pdf"]
+
+
+def test_the_worker_fingerprints_the_rows_as_the_parent_would(tmp_path):
+    # the rows' fingerprint is taken where the file is read (on every core); a copy is found by it all the same
+    from datetime import UTC, datetime
+
+    from pipeline.batch import workers
+    from pipeline.batch.assemble import entry_from
+    from pipeline.batch.duplicates import rows_key
+
+    plan = put_seed(tmp_path / "raw", "000")
+    item = workers.WorkItem(str(plan), str(tmp_path / "raw"), plan.name, None, None, True, datetime.now(UTC))
+    result = workers.work(item)
+    assert result.outcome == "ok" and result.tasks.num_rows > 0
+    assert result.rows_key == rows_key(result.tasks)
+    assert entry_from(result, None, "2026-12-03T00:00:00+00:00", "v").rows_key == result.rows_key

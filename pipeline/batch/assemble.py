@@ -97,7 +97,7 @@ def entry_from(result: WorkResult, old: Entry | None, stamp: str, parser_version
     if result.outcome == OK:
         entry.status, entry.doc_id = OK, result.document["doc_id"]
         entry.rows, entry.framework_ref = result.tasks.num_rows, result.framework_ref
-        entry.rows_key, entry.meta = rows_key(result.tasks), meta_of(result.document)
+        entry.rows_key, entry.meta = result.rows_key or rows_key(result.tasks), meta_of(result.document)
     else:
         entry.error, entry.error_type = escape_line(result.error or "unknown error"), result.error_type
     return entry

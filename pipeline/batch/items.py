@@ -40,6 +40,7 @@ class WorkResult:
     document: dict | None = None
     tasks: pa.Table | None = None
     framework_ref: str | None = None
+    rows_key: str | None = None     # the fingerprint of the rows' text (duplicates.rows_key), computed in the worker
     error: str | None = None
     error_type: str | None = None
     seconds: float = 0.0

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.batch import pool
+from pipeline.batch.duplicates import rows_key
 from pipeline.batch.items import DEFAULT_FILE_TIME_LIMIT, SAME, WorkItem, WorkResult, default_jobs
 from pipeline.batch.manifest import FAILED, OK, file_sha256, quick_stat, sidecar_fingerprint
 from pipeline.batch.process import describe_failure, one_line, process_file
@@ -54,6 +55,7 @@ def work(item: WorkItem) -> WorkResult:
                 result.document = parsed.document.model_dump()
                 result.tasks = pa.Table.from_pylist([t.model_dump() for t in parsed.tasks], schema=tasks_schema())
                 result.framework_ref = parsed.framework_ref
+                result.rows_key = rows_key(result.tasks)       # here, on every core, not in the parent after
                 result.outcome = OK
     except TooSlow as exc:
         limit, kind = (exc.args + ("wall",))[:2]

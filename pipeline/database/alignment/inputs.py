@@ -19,11 +19,11 @@ import pyarrow as pa
 # the source views the alignment reads (the run log and the failures play no part)
 INPUT_SOURCES = ("00_documents.sql", "01_tasks.sql")
 # the views from units to terms, and the last of them: the scores are computed right after it is created
-TERM_VIEWS = ("22_int_row_fields.sql", "23_int_field_syllables.sql", "24_int_row_terms.sql")
+TERM_VIEWS = ("22_int_row_fields.sql", "23_int_text_syllables.sql", "24_int_row_terms.sql")
 LAST_INPUT = TERM_VIEWS[-1]
 # while the scores are computed, each of those views is run once over the scopes to score, into a temporary table
 SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
-                "int_field_syllables": "scope_syllables", "int_row_terms": "scope_terms"}
+                "int_text_syllables": "scope_syllables", "int_row_terms": "scope_terms"}
 # the terms as numbers: every distinct term of the scopes computed, numbered in binary order (term_id), so that
 # the terms travel to Python as integers, already in order (by scope, unit, term: the sums of float products
 # depend on it). The scoped tables carry each scope as its number (scope_numbers) in their column scope_id:

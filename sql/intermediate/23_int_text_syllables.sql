@@ -1,9 +1,10 @@
--- int_field_syllables: one row per compared field, its text as a list of syllables in reading order: lower
--- case (the Parquet text is NFC already: parsers.textclean), old tone placement respelled (hoá → hóa),
--- abbreviations expanded (TTHC → thủ tục hành chính), the corpus's subject (stg_domain_phrases) cut out,
--- and '|' where punctuation, an item number ("3.19.")
--- or a document number ("130/2005/NĐ-CP") broke the text, so that no bigram spans it.
-CREATE OR REPLACE VIEW int_field_syllables AS
+-- int_text_syllables: one row per distinct text of a compared field (int_row_fields), as a list of syllables in
+-- reading order: lower case (the Parquet text is NFC already: parsers.textclean), old tone placement respelled
+-- (hoá → hóa), abbreviations expanded (TTHC → thủ tục hành chính), the corpus's subject (stg_domain_phrases)
+-- cut out, and '|' where punctuation, an item number ("3.19.") or a document number ("130/2005/NĐ-CP") broke
+-- the text, so that no bigram spans it. Each text is cut once, however many fields hold it: a draft and its
+-- final, a framework's rows in its own scope and in its versions', a plan copying the framework's wording.
+CREATE OR REPLACE VIEW int_text_syllables AS
 WITH lookups AS (
     SELECT (SELECT map_from_entries(list({'key': abbreviation_key, 'value': expansion}))
             FROM stg_abbreviations) AS abbreviations,
@@ -11,20 +12,23 @@ WITH lookups AS (
             FROM stg_tone_placement) AS endings,
            (SELECT coalesce(list(phrase), []) FROM stg_domain_phrases) AS domain_phrases
 ),
+texts AS (
+    SELECT DISTINCT text FROM int_row_fields
+),
 words AS (
-    SELECT f.unit_id, f.scope_id, f.weight,
+    SELECT t.text,
            list_filter(string_split(translate(
                -- the subject phrases cut out one by one (a plain replace: a pattern read from a table
                -- would be compiled again for every field)
                regexp_replace(list_reduce(l.domain_phrases, lambda acc, phrase: replace(acc, phrase, ' | '),
-                                          lower(f.text)),
+                                          lower(t.text)),
                    -- a document number | an item number | a run of punctuation
                    '\d+(?:\s*[/-]\s*[\p{L}\p{N}]+)+|\d+(?:\.\d+)+\.?|[^\p{L}\p{N}\s]+', ' | ', 'g'),
                chr(9) || chr(10) || chr(13), '   '), ' '), lambda x: x <> '') AS words
-    FROM int_row_fields f, lookups l
+    FROM texts t, lookups l
 ),
 respelled AS (
-    SELECT w.unit_id, w.scope_id, w.weight,
+    SELECT w.text,
            list_transform(w.words, lambda x:
                -- "quý", "quả": after q the u belongs to the consonant and the tone stays put
                CASE WHEN l.endings[right(x, 2)] IS NOT NULL AND NOT (length(x) > 2 AND x[length(x) - 2] = 'q')
@@ -33,7 +37,7 @@ respelled AS (
            l.abbreviations, l.domain_phrases
     FROM words w, lookups l
 )
-SELECT unit_id, scope_id, weight,
+SELECT text,
        string_split(array_to_string(list_transform(words, lambda x:
                -- an abbreviation of a domain phrase (CCHC) is cut out like the phrase itself
                CASE WHEN list_contains(domain_phrases, abbreviations[x]) THEN '|' ELSE coalesce(abbreviations[x], x) END), ' '), ' ')
