@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parsers.textutil.printable import escape_line
-from pipeline.batch.duplicates import mark_duplicates, meta_of, rekey_rows, rows_key
+from pipeline.batch.duplicates import mark_duplicates, meta_of, rekey_rows
 from pipeline.batch.items import SAME, WorkResult
 from pipeline.batch.manifest import FAILED, OK, Entry, Manifest
 from pipeline.batch.plan import Plan
@@ -97,7 +97,7 @@ def entry_from(result: WorkResult, old: Entry | None, stamp: str, parser_version
     if result.outcome == OK:
         entry.status, entry.doc_id = OK, result.document["doc_id"]
         entry.rows, entry.framework_ref = result.tasks.num_rows, result.framework_ref
-        entry.rows_key, entry.meta = result.rows_key or rows_key(result.tasks), meta_of(result.document)
+        entry.rows_key, entry.meta = result.rows_key, meta_of(result.document)     # fingerprinted by the worker
     else:
         entry.error, entry.error_type = escape_line(result.error or "unknown error"), result.error_type
     return entry
