@@ -10,8 +10,10 @@ not the guard: the guard outlives the parser only long enough to clean up after 
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,6 +22,18 @@ from pathlib import Path
 GUARD_EXIT_TIMEOUT = 124           # the guard's exit code when the program ran past its time
 GUARD_EXIT_ORPHANED = 137          # … when the parser went away (the program was killed)
 BACKSTOP_S = 30                    # the parser waits this much longer than the guard's own timeout
+PR_SET_PDEATHSIG = 1               # prctl(2): the signal a process gets when its parent goes
+
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process (SIGKILL) when the process that started it goes, even by kill -9: a
+    worker process (a parse worker, a scoring process) never outlives its run. Linux only; elsewhere nothing."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
 
 GUARD = r"""
 import os, shutil, signal, subprocess, sys, threading

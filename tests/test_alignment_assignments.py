@@ -74,3 +74,20 @@ def test_an_internal_unit_is_its_agencys(tmp_path):
                         "leads": ["Trung tâm Phục vụ Hành chính công"]}])
     rows = con.execute("SELECT agency, via FROM framework_assignments ORDER BY via").fetchall()
     assert rows == [("Trung tâm Phục vụ Hành chính công", "name"), ("Văn phòng UBND tỉnh", "unit")]
+
+
+def test_an_agency_two_collectives_reach_alike_is_shown_under_the_same_one_every_build(tmp_path):
+    # 2.1 asks two collectives as phối hợp, each covering Sở Tư pháp (known from 2.2): one row, through the
+    # first label in binary order, whichever the framework printed first
+    from tests.test_alignment import document
+    docs = [document("fw", "UBND tỉnh Hà Tĩnh", "province")]
+    tasks = [{"doc_id": "fw", "row_no": 1, "source_part": "appendix", "area_code": 2, "task_code": "2.1",
+              "task_codes": ["2.1"], "task": "Rà soát văn bản quy phạm pháp luật", "content": "x",
+              "leads": ["Sở Nội vụ"], "partners": ["Các sở, ban, ngành cấp tỉnh", "Các cơ quan, đơn vị liên quan"]},
+             {"doc_id": "fw", "row_no": 2, "source_part": "appendix", "area_code": 2, "task_code": "2.2",
+              "task_codes": ["2.2"], "task": "Kiểm tra văn bản", "content": "y", "leads": ["Sở Tư pháp"]}]
+    con = write_plans(tmp_path, docs, tasks)
+    rows = con.execute("""SELECT assigned_as, via, collective FROM framework_assignments
+                          WHERE task_code = '2.1' AND agency = 'Sở Tư pháp'""").fetchall()
+    assert rows == [("partner", "group", "Các cơ quan, đơn vị liên quan")]
+    con.close()

@@ -196,9 +196,50 @@ def test_scopes_scored_on_several_threads_give_what_one_thread_gives(tmp_path, m
     assert tables[1] and tables[3] == tables[1]
 
 
+def test_many_scopes_scored_in_processes_give_what_one_thread_gives(tmp_path, monkeypatch):
+    # from PROCESS_SCOPES scopes on (one here), two or more workers are processes, each given every scope's
+    # inputs: the files they write must hold what one thread computes
+    from pipeline.database.alignment import refresh
+
+    plans = [framework_and_plan(province, f"fw{n}", f"d{n}", words) for n, (province, words) in enumerate([
+        ("Quảng Bình", "Ban hành kế hoạch kiểm tra năm 2026"), ("Hà Tĩnh", "Xây dựng kế hoạch đào tạo, bồi dưỡng"),
+        ("Lâm Đồng", "Kiểm tra công tác cải cách hành chính")])]
+    used, in_processes = [], refresh.scored_in_processes
+
+    def counted(*args):
+        used.append(args[-1])
+        return in_processes(*args)
+
+    monkeypatch.setattr(refresh, "PROCESS_SCOPES", 1)
+    monkeypatch.setattr(refresh, "scored_in_processes", counted)
+    tables = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(refresh, "scoring_threads", lambda con=None, threads=threads: threads)
+        (tmp_path / str(threads)).mkdir()
+        con = build(tmp_path / str(threads), *plans)
+        tables[threads] = con.execute(f"SELECT {', '.join(COMPARED)} FROM alignment ORDER BY ALL").fetchall()
+        con.close()
+    assert used == [2]
+    assert tables[1] and tables[2] == tables[1]
+
+
+def test_a_scoring_process_dies_with_the_build():
+    # the kernel kills a scoring process whose parent went (kill -9 included): PR_GET_PDEATHSIG says SIGKILL
+    import signal
+    import subprocess
+    import sys
+
+    probe = ("import ctypes, signal; from pipeline.database.alignment.refresh import enter_scoring;"
+             " enter_scoring(None, {}); v = ctypes.c_int();"
+             " ctypes.CDLL(None).prctl(2, ctypes.byref(v), 0, 0, 0);"
+             " print(v.value, signal.getsignal(signal.SIGINT) is signal.SIG_IGN)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(int(signal.SIGKILL)), "True"]
+
+
 def test_the_terms_computed_for_scoring_are_the_views_terms(tmp_path):
-    # compute_terms runs the term views over the scopes to score, each scope carried as its number: the rows
-    # must be int_row_terms' own, scope for scope
+    # compute_terms runs the term views over the scopes to score, each scope carried as its number, and
+    # ScopeInputs.terms sums them as matrices: the rows must be int_row_terms' own, scope for scope
     from pipeline.database.alignment import inputs
     from pipeline.database.build import view_sql
 
@@ -207,13 +248,13 @@ def test_the_terms_computed_for_scoring_are_the_views_terms(tmp_path):
     con = build(folder, framework_and_plan("Quảng Bình", "fwqb", "dqb1", "Ban hành kế hoạch kiểm tra năm 2026"),
                 framework_and_plan("Hà Tĩnh", "fwht", "dht1", "Xây dựng kế hoạch đào tạo, bồi dưỡng"))
     inputs.compute_terms(con, view_sql(folder), ["fwqb", "fwht"])
-    scoped = con.execute("""
-        SELECT n.scope_id, t.unit_id, v.term, t.tf FROM scope_term_ids t
-        JOIN scope_vocabulary v USING (term_id) JOIN scope_numbers n ON n.scope_no = t.scope_no
-        ORDER BY ALL""").fetchall()
+    read = inputs.ScopeInputs(con)
+    scoped = sorted((scope, unit, read.vocabulary[term].as_py(), tf) for scope in ("fwqb", "fwht")
+                    for unit, term, tf in zip(*read.terms(scope).to_pydict().values(), strict=True))
     viewed = con.execute("SELECT scope_id, unit_id, term, tf FROM int_row_terms ORDER BY ALL").fetchall()
     assert len(scoped) > 50 and {s for s, *_ in scoped} == {"fwqb", "fwht"}
     assert scoped == viewed
+    assert any(tf >= 2 for *_, tf in viewed)           # a term met twice in a unit's fields: summed
 
 
 def test_a_build_given_threads_scores_on_no_more_than_those(tmp_path, monkeypatch):

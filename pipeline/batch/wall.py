@@ -6,7 +6,7 @@ burn at most the CPU cap (RLIMIT_CPU, likewise). Past the memory cap an allocati
 file is refused ("needs more than 1 GiB to read: refused"); past the CPU cap SIGXCPU stops it.
 The parent holds a wall clock over both (`Limits.time_s`) and kills a worker stuck past it.
 
-`enter_worker` readies a fresh worker: it dies with the run (PR_SET_PDEATHSIG), is the first the
+`enter_worker` readies a fresh worker: it dies with the run (parsers.child.die_with_parent), is the first the
 kernel's OOM killer picks (oom_score_adj), leaves Ctrl-C to the parent, and uses the system
 allocator for Arrow (mimalloc reserves 1 GiB of address space up front, which RLIMIT_AS would count).
 
@@ -17,7 +17,6 @@ reserve still fit (`Limits.fitted`): two bombs read at once never make the kerne
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import resource
 import signal
@@ -25,12 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from parsers.child import die_with_parent
+
 DEFAULT_MEMORY_MB = 1024         # per file, above what the worker already holds; 2 workers stay under 2 GiB + run
 DEFAULT_CPU_S = 300.0            # the slowest real plan takes a few seconds
 DEFAULT_TIME_S = 600.0           # wall clock, for a machine under load; the parent kills past it (+ GRACE_S)
 GRACE_S = 30.0                   # the worker's own alarm fires first; the parent waits this much longer
 SETTINGS = {"memory_mb": "CCHC_FILE_MEMORY_MB", "cpu_s": "CCHC_FILE_CPU_S", "time_s": "CCHC_FILE_TIME_S"}
-PR_SET_PDEATHSIG = 1
 OOM_SCORE_ADJ = 1000             # the most a process may give itself: killed first when memory runs out
 WORKER_BASE_MB = 160             # what a worker holds before its first file (imports), resident
 RESERVE_MB = 256                 # kept free under a cgroup limit for the run's own growth and the page cache
@@ -150,10 +150,7 @@ def reset_peak_rss() -> None:
 
 def enter_worker() -> None:
     """Ready this process to be a worker: dies with its parent, first to go when memory runs out, deaf to ^C."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
     try:
         with open("/proc/self/oom_score_adj", "w", encoding="ascii") as fh:
             fh.write(str(OOM_SCORE_ADJ))

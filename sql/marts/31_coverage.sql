@@ -8,7 +8,9 @@
 CREATE OR REPLACE VIEW coverage AS
 WITH links AS (
     SELECT department_doc_id, framework_doc_id, task_code,
-           arg_max(department_row_no, (match_band = 'reviewed')::INTEGER * 10 + coalesce(score, 0)) AS department_row_no,
+           -- rows of equal score: the first of the plan (a tie never lets the row shown move between builds)
+           arg_max(department_row_no, {'reviewed': match_band = 'reviewed', 'score': coalesce(score, 0),
+                                       'first': -department_row_no}) AS department_row_no,
            max(score) AS best_score,
            bool_or(match_band = 'reviewed') AS reviewed,
            count(*) FILTER (WHERE match_band <> 'none') AS linked_rows

@@ -45,7 +45,8 @@ ranked AS (
 best AS (
     SELECT framework_doc_id, task_code, agency,
            arg_min(role, rank) AS assigned_as, arg_min(via, rank) AS via,
-           arg_min({'c': collective}, rank).c AS collective,       -- (arg_min alone would skip a null)
+           -- (arg_min alone would skip a null; collectives of one rank: the first label, the same every build)
+           arg_min({'c': collective}, {'rank': rank, 'label': coalesce(collective, '')}).c AS collective,
            min(rank) AS rank, list(DISTINCT framework_row_no ORDER BY framework_row_no) AS assigning_rows
     FROM ranked
     GROUP BY framework_doc_id, task_code, agency

@@ -2,8 +2,10 @@
 
 The views are the rules (which rows are compared with which framework, how a cell with several codes is cut,
 how text becomes terms); the staging layers are tables already, and the terms are computed only for the
-scopes about to be scored (a filter on scope_id that DuckDB pushes down to int_units), once, into a temporary
-table.
+scopes about to be scored (a filter on scope_id that DuckDB pushes down to int_units), once, into temporary
+tables: each distinct text's term occurrences, and each field's text. A unit's terms are then summed as
+int_row_terms says, in numpy (ScopeInputs.terms), not by a group-by over every (unit, term): on the 1,000-file
+nightly 203,875 fields hold 2,132 distinct texts, and the group-by made 6.5 million rows of them.
 """
 from __future__ import annotations
 
@@ -15,40 +17,55 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # the source views the alignment reads (the run log and the failures play no part)
 INPUT_SOURCES = ("00_documents.sql", "01_tasks.sql")
-# the views from units to terms, and the last of them: the scores are computed right after it is created
-TERM_VIEWS = ("22_int_row_fields.sql", "23_int_text_syllables.sql", "24_int_row_terms.sql")
-LAST_INPUT = TERM_VIEWS[-1]
+# the views from units to terms, run over the scopes to score; and the view after them: the scores are computed
+# right after it is created, and its sums (int_row_terms: a unit's fields × its texts' terms) are what
+# ScopeInputs.terms computes as a product of sparse matrices
+TERM_VIEWS = ("22_int_row_fields.sql", "23_int_text_syllables.sql", "24_int_text_terms.sql")
+LAST_INPUT = "24b_int_row_terms.sql"
 # while the scores are computed, each of those views is run once over the scopes to score, into a temporary table
 SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
-                "int_text_syllables": "scope_syllables", "int_row_terms": "scope_terms"}
-# the terms as numbers: every distinct term of the scopes computed, numbered in binary order (term_id), so that
-# the terms travel to Python as integers, already in order (by scope, unit, term: the sums of float products
-# depend on it). The scoped tables carry each scope as its number (scope_numbers) in their column scope_id:
-# the term layers group by an integer, not by the scope's name (about a quarter of int_row_terms' time nationally)
+                "int_text_syllables": "scope_syllables", "int_text_terms": "scope_text_terms"}
+# The scoped tables carry each scope as its number (scope_numbers) in their column scope_id: the term layers
+# group by an integer, not by the scope's name (about a quarter of the terms' time nationally)
 SCOPE_NUMBERS_SQL = ("""
 CREATE OR REPLACE TEMP TABLE scope_numbers AS
 SELECT scope_id, (row_number() OVER (ORDER BY scope_id))::UINTEGER AS scope_no
 FROM (SELECT DISTINCT unnest(?::VARCHAR[]) AS scope_id)""", """
 CREATE OR REPLACE TEMP TABLE scope_units AS
 SELECT u.* REPLACE (n.scope_no AS scope_id) FROM int_units u JOIN scope_numbers n USING (scope_id)""")
+# once the texts are cut (scope_syllables), each distinct text is numbered: the fields point at their text's
+# number (scope_field_texts), and the terms of a text are listed under it (scope_syllables' text column holds
+# the number when int_text_terms runs), so no long text is hashed again for every term of it
+TEXT_NUMBERS_SQL = """
+CREATE OR REPLACE TEMP TABLE scope_texts AS
+SELECT (row_number() OVER () - 1)::UINTEGER AS text_no, text, syllables FROM scope_syllables;
+CREATE OR REPLACE TEMP TABLE scope_field_texts AS
+SELECT f.scope_id AS scope_no, f.unit_id, f.weight, x.text_no FROM scope_fields f JOIN scope_texts x USING (text);
+CREATE OR REPLACE TEMP TABLE scope_syllables AS SELECT text_no AS text, syllables FROM scope_texts;
+DROP TABLE temp.scope_texts;
+DROP TABLE temp.scope_fields;
+"""
+# the terms as numbers: every distinct term of the scopes computed, numbered in binary order (term_id), so that
+# the terms travel to Python as integers, each unit's in order (the sums of float products depend on it)
 TERM_IDS_SQL = """
 CREATE OR REPLACE TEMP TABLE scope_vocabulary AS
 SELECT term, (row_number() OVER (ORDER BY term) - 1)::UINTEGER AS term_id
-FROM (SELECT DISTINCT term FROM scope_terms);
-CREATE OR REPLACE TEMP TABLE scope_term_ids AS
-SELECT t.scope_id AS scope_no, t.unit_id, v.term_id, t.tf
-FROM scope_terms t JOIN scope_vocabulary v USING (term);
-DROP TABLE temp.scope_terms;
+FROM (SELECT DISTINCT term FROM scope_text_terms);
+CREATE OR REPLACE TEMP TABLE scope_text_term_ids AS
+SELECT t.text AS text_no, v.term_id, t.weight FROM scope_text_terms t JOIN scope_vocabulary v USING (term);
+DROP TABLE temp.scope_text_terms;
+DROP TABLE temp.scope_syllables;
 """
 # what each scope is scored from, read once for every scope computed: (columns, rows with the scope_no of their
 # scope (scope_numbers), their order within a scope)
 INPUTS = {
     "units": ("unit_id, kind, doc_id, row_no, item_no, area_code, task_code, task_keys, source_part",
               "(SELECT *, scope_id AS scope_no FROM scope_units)", "unit_id"),
-    "terms": ("unit_id, term_id, tf", "scope_term_ids", "unit_id, term_id"),
+    "fields": ("unit_id, weight, text_no", "scope_field_texts", "unit_id, text_no"),
     "roles": ("department_doc_id AS doc_id, department_row_no AS row_no, role, department_agency AS agency",
               "(SELECT r.*, n.scope_no FROM stg_department_rows r JOIN scope_numbers n"
               " ON n.scope_id = r.framework_doc_id)", "department_doc_id, department_row_no"),
@@ -128,22 +145,24 @@ def scoped(text: str) -> str:
 
 
 def compute_terms(con: duckdb.DuckDBPyConnection, sql: list[tuple[str, str]], scopes: Iterable[str]) -> None:
-    """Compute the terms of the given scopes' units once, layer by layer as the term views say, into the
-    temporary table scope_term_ids (each layer computed once: faster than reading int_row_terms whole)."""
+    """Compute the terms of the given scopes' units once, layer by layer as the term views say, into temporary
+    tables: scope_field_texts (each field's unit, weight and text number), scope_text_term_ids (each text's term
+    occurrences) and scope_vocabulary (each layer computed once: faster than reading int_row_terms whole)."""
     numbers, units = SCOPE_NUMBERS_SQL
     con.execute(numbers, [sorted(scopes)])
     con.execute(units)
     for name, text in sql:
         if name in TERM_VIEWS:
             con.execute(scoped(text))
-    for table in ("scope_fields", "scope_syllables"):      # only the terms are read: let the memory go
-        con.execute(f"DROP TABLE temp.{table}")
+        if name == TERM_VIEWS[1]:
+            con.execute(TEXT_NUMBERS_SQL)
     con.execute(TERM_IDS_SQL)
 
 
 def drop_terms(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables compute_terms made."""
-    for table in (*SCOPED_NAMES.values(), "scope_vocabulary", "scope_numbers", "scope_term_ids"):
+    for table in (*SCOPED_NAMES.values(), "scope_texts", "scope_field_texts", "scope_vocabulary", "scope_numbers",
+                  "scope_text_term_ids"):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -151,25 +170,55 @@ class ScopeInputs:
     """What every scope computed is scored from, read in one query per table (not four per scope: a build of 700
     small scopes spent most of its time in them) and handed out a scope at a time, as slices.
 
-    units: unit_id, kind, document, row, item, area, nhiệm vụ keys, part (by unit_id); terms: (unit_id, term_id,
-    tf) by unit then term, term_id indexing `vocabulary`; roles: each department row's role and agency;
-    assigned: for each agency and nhiệm vụ whether the framework makes it chủ trì, phối hợp.
+    units: unit_id, kind, document, row, item, area, nhiệm vụ keys, part (by unit_id); fields: (unit_id, weight,
+    text_no) of every field; roles: each department row's role and agency; assigned: for each agency and nhiệm
+    vụ whether the framework makes it chủ trì, phối hợp. A scope's terms (unit_id, term_id, tf, term_id indexing
+    `vocabulary`) are computed when asked (`terms`), from its fields and the texts' terms.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
+        from scipy import sparse
+
         self.vocabulary = con.execute("SELECT term FROM scope_vocabulary ORDER BY term_id").to_arrow_table()[
             "term"].combine_chunks()
         self._numbers = dict(con.execute("SELECT scope_id, scope_no FROM scope_numbers").fetchall())
         last = max(self._numbers.values(), default=0)
         self._tables = {name: _by_scope(con, *query, last) for name, query in INPUTS.items()}
+        occurrences = con.execute("SELECT text_no, term_id, weight FROM scope_text_term_ids").to_arrow_table()
+        texts = 1 + max(pc.max(occurrences["text_no"]).as_py() or 0, pc.max(self._tables["fields"][0]["text_no"]).as_py() or 0)
+        # texts × terms, a term's weights summed over its occurrences in the text (csr_matrix adds duplicates)
+        self._texts = sparse.csr_matrix((occurrences["weight"].to_numpy(), (occurrences["text_no"].to_numpy(),
+                                         occurrences["term_id"].to_numpy())), shape=(texts, len(self.vocabulary)))
+
+    @property
+    def nbytes(self) -> int:
+        """Return the bytes the inputs hold (what a scoring process is sent a copy of)."""
+        matrix = self._texts.data.nbytes + self._texts.indices.nbytes + self._texts.indptr.nbytes
+        return matrix + self.vocabulary.nbytes + sum(table.nbytes for table, _ in self._tables.values())
 
     def scope(self, scope_id: str, name: str) -> pa.Table:
-        """Given a scope and a table name (units, terms, roles, assigned), return that table's rows of the scope."""
+        """Given a scope and a table name (units, fields, roles, assigned), return that table's rows of the scope."""
         table, starts = self._tables[name]
         if scope_id not in self._numbers:
             return table.slice(0, 0)
         number = self._numbers[scope_id]
         return table.slice(int(starts[number - 1]), int(starts[number] - starts[number - 1]))
+
+    def terms(self, scope_id: str) -> pa.Table:
+        """Given a scope, return its units' terms as int_row_terms sums them: (unit_id, term_id, tf) by unit then
+        term, tf = Σ over the unit's fields of the field's weight × the weights of the term's occurrences in its
+        text; here the product of the scope's fields × texts matrix and the texts × terms one. Every weight is a
+        dyadic fraction (1, 0.5, 0.25), so the sums are exact, in whatever order they are added."""
+        from scipy import sparse
+
+        fields = self.scope(scope_id, "fields")
+        unit_ids, rows = np.unique(fields["unit_id"].to_numpy(), return_inverse=True)
+        weights = sparse.csr_matrix((fields["weight"].to_numpy(), (rows, fields["text_no"].to_numpy())),
+                                    shape=(len(unit_ids), self._texts.shape[0]))
+        tf = (weights @ self._texts).tocsr()
+        tf.sum_duplicates()                                  # canonical: each unit's terms once, in term order
+        return pa.table({"unit_id": pa.array(np.repeat(unit_ids, np.diff(tf.indptr)), pa.uint64()),
+                         "term_id": pa.array(tf.indices, pa.uint32()), "tf": pa.array(tf.data, pa.float64())})
 
 
 def _by_scope(con: duckdb.DuckDBPyConnection, columns: str, source: str, order: str, last: int

@@ -13,11 +13,13 @@ column of the scope's units: a department plan that changed changes only the key
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -29,6 +31,13 @@ from pipeline.database.alignment.reviews import read_reviews, reviews_path, revi
 # bump when the Python scoring changes what it computes: every scope is computed again
 ALIGNMENT_VERSION = "1"
 SCORING_THREADS = 4       # scopes scored at once, at most (one per core: scoring_threads)
+# From this many scopes to compute, they are scored in processes rather than threads: a small scope's scoring
+# is mostly Python holding the GIL (the 1,000-file nightly's 671 scopes scored no faster on two threads than on
+# one), while a few big ones spend their time in numpy and scipy, which let go of it. Below it, the processes'
+# start (~0.7 s of imports each) costs more than it saves; above PROCESS_INPUT_BYTES of inputs, so would the
+# copy each process is given (and the memory).
+PROCESS_SCOPES = 64
+PROCESS_INPUT_BYTES = 256 * 1024 * 1024
 
 
 def alignment_stamp(normalized: Path) -> dict:
@@ -106,9 +115,13 @@ def scored(read: inputs.ScopeInputs, scopes: list[tuple[str, str, Path]], p: dic
     order given.
 
     Scopes are scored and written on a pool of threads (numpy, scipy, pyarrow and the Parquet writer let go of
-    the GIL while they work), at most one scope ahead per thread, so no more than that many are held in memory.
+    the GIL while they work), at most one scope ahead per thread, so no more than that many are held in memory;
+    or, for PROCESS_SCOPES scopes or more whose inputs are small enough to copy, on a pool of processes.
     """
     threads = threads or scoring_threads()
+    if threads > 1 and len(scopes) >= PROCESS_SCOPES and read.nbytes <= PROCESS_INPUT_BYTES:
+        yield from scored_in_processes(read, scopes, p, threads)
+        return
     with ThreadPoolExecutor(threads) as pool:
         pending: deque[Future] = deque()
         for scope_id, kind, path in scopes:
@@ -118,6 +131,45 @@ def scored(read: inputs.ScopeInputs, scopes: list[tuple[str, str, Path]], p: dic
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def scored_in_processes(read: inputs.ScopeInputs, scopes: list[tuple[str, str, Path]], p: dict, workers: int
+                        ) -> Iterator[Path]:
+    """Score the scopes as `scored` does, on `workers` processes, each given every scope's inputs once.
+
+    Each is a fresh interpreter (spawned: none inherits this process's DuckDB threads, or the run's lock, as a
+    forked one would), dies with this one (parsers.child.die_with_parent) and leaves Ctrl-C to it. So, as with
+    any multiprocessing program, the main script of a process that builds the database must guard its work
+    with `if __name__ == "__main__":` (the `cchc` command does).
+    """
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=enter_scoring, initargs=(read, p))
+    try:
+        futures = [pool.submit(score_scope, scope_id, kind, path) for scope_id, kind, path in scopes]
+        for future in futures:
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)    # a failed scope: the ones behind it are not begun
+
+
+_given: tuple[inputs.ScopeInputs, dict] | None = None     # in a scoring process: every scope's inputs, the params
+
+
+def enter_scoring(read: inputs.ScopeInputs, p: dict) -> None:
+    """Ready a scoring process: keep the inputs; die with the build; leave Ctrl-C to it (it stops the pool)."""
+    global _given
+    from parsers.child import die_with_parent
+
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pa.set_cpu_count(1)
+    _given = (read, p)
+
+
+def score_scope(scope_id: str, kind: str, path: Path) -> Path:
+    """In a scoring process: score one scope from the inputs it was given into its file."""
+    read, p = _given
+    return score_into(path, scope_id, kind, *scope_inputs(read, scope_id, kind), p, read.vocabulary)
 
 
 def score_into(path: Path, *scope) -> Path:
@@ -130,7 +182,7 @@ def scope_inputs(read: inputs.ScopeInputs, scope_id: str, kind: str) -> tuple:
     """Given every computed scope's inputs and one scope, return what it is scored from: its units, its terms, and
     for a framework each department row's role and each agency's assignments."""
     roles = (read.scope(scope_id, "roles"), read.scope(scope_id, "assigned")) if kind == "candidates" else (None, None)
-    return read.scope(scope_id, "units"), read.scope(scope_id, "terms"), roles
+    return read.scope(scope_id, "units"), read.terms(scope_id), roles
 
 
 def compute_scope(scope_id: str, kind: str, units: pa.Table, terms: pa.Table, roles: tuple, p: dict,
