@@ -25,7 +25,6 @@ BACKSTOP_S = 30                    # the parser waits this much longer than the 
 PR_SET_PDEATHSIG = 1               # prctl(2): the signal a process gets when its parent goes
 
 
-
 def die_with_parent() -> None:
     """Have the kernel kill this process (SIGKILL) when the process that started it goes, even by kill -9: a
     worker process (a parse worker, a scoring process) never outlives its run. Linux only; elsewhere nothing."""

@@ -185,7 +185,7 @@ class ScopeInputs:
         last = max(self._numbers.values(), default=0)
         self._tables = {name: _by_scope(con, *query, last) for name, query in INPUTS.items()}
         occurrences = con.execute("SELECT text_no, term_id, weight FROM scope_text_term_ids").to_arrow_table()
-        texts = 1 + max(pc.max(occurrences["text_no"]).as_py() or 0, pc.max(self._tables["fields"][0]["text_no"]).as_py() or 0)
+        texts = 1 + (pc.max(self._tables["fields"][0]["text_no"]).as_py() or 0)    # every text is some field's
         # texts × terms, a term's weights summed over its occurrences in the text (csr_matrix adds duplicates)
         self._texts = sparse.csr_matrix((occurrences["weight"].to_numpy(), (occurrences["text_no"].to_numpy(),
                                          occurrences["term_id"].to_numpy())), shape=(texts, len(self.vocabulary)))

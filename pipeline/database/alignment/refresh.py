@@ -125,8 +125,7 @@ def scored(read: inputs.ScopeInputs, scopes: list[tuple[str, str, Path]], p: dic
     with ThreadPoolExecutor(threads) as pool:
         pending: deque[Future] = deque()
         for scope_id, kind, path in scopes:
-            pending.append(pool.submit(score_into, path, scope_id, kind, *scope_inputs(read, scope_id, kind), p,
-                                       read.vocabulary))
+            pending.append(pool.submit(score_scope, read, p, scope_id, kind, path))
             if len(pending) > threads:
                 yield pending.popleft().result()
         while pending:
@@ -145,7 +144,7 @@ def scored_in_processes(read: inputs.ScopeInputs, scopes: list[tuple[str, str, P
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=enter_scoring, initargs=(read, p))
     try:
-        futures = [pool.submit(score_scope, scope_id, kind, path) for scope_id, kind, path in scopes]
+        futures = [pool.submit(score_given, scope_id, kind, path) for scope_id, kind, path in scopes]
         for future in futures:
             yield future.result()
     finally:
@@ -166,15 +165,15 @@ def enter_scoring(read: inputs.ScopeInputs, p: dict) -> None:
     _given = (read, p)
 
 
-def score_scope(scope_id: str, kind: str, path: Path) -> Path:
+def score_given(scope_id: str, kind: str, path: Path) -> Path:
     """In a scoring process: score one scope from the inputs it was given into its file."""
-    read, p = _given
-    return score_into(path, scope_id, kind, *scope_inputs(read, scope_id, kind), p, read.vocabulary)
+    return score_scope(*_given, scope_id, kind, path)
 
 
-def score_into(path: Path, *scope) -> Path:
-    """Given a scope's file and what compute_scope takes, compute the scope's table and write it there."""
-    store.write_atomically(compute_scope(*scope), path)
+def score_scope(read: inputs.ScopeInputs, p: dict, scope_id: str, kind: str, path: Path) -> Path:
+    """Given every scope's inputs, alignment_params, one scope and its file, compute the scope's table and write
+    it there; return the file."""
+    store.write_atomically(compute_scope(scope_id, kind, *scope_inputs(read, scope_id, kind), p, read.vocabulary), path)
     return path
 
 
