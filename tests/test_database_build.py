@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from pipeline.database.build import ROW_GROUP_ROWS, build_database
 from tests.bench.bench_alignment import corpus, write_tables
@@ -20,3 +21,33 @@ def test_the_build_writes_row_groups_small_enough_for_every_thread(tmp_path):
     con.close()
     assert rows >= 20_000
     assert len(groups) >= -(-rows // ROW_GROUP_ROWS) and max(n for _, n in groups) <= ROW_GROUP_ROWS
+
+
+def test_duckdb_is_given_the_scorings_share_of_memory_once_the_scores_are_computed(tmp_path, monkeypatch):
+    """CCHC_DB_MEMORY_MB holds DuckDB while the scores are computed beside it; the marts after them (the alignment
+    mart spilled 300 MB at 384 MiB nationally) may use MARTS_MEMORY_FACTOR times that."""
+    from pipeline.database import build
+
+    seen = {}
+    refresh, comments = build.refresh_alignment, build.apply_comments
+
+    def limit(con) -> float:
+        value, unit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0].split()
+        return float(value) * {"MiB": 1, "GiB": 1024}[unit]
+
+    def scoring(con, *args):
+        seen["scoring"] = limit(con)
+        return refresh(con, *args)
+
+    def marts(con, *args):
+        seen["marts"] = limit(con)
+        return comments(con, *args)
+
+    monkeypatch.setenv("CCHC_DB_MEMORY_MB", "100")
+    monkeypatch.setattr(build, "refresh_alignment", scoring)
+    monkeypatch.setattr(build, "apply_comments", marts)
+    docs, tasks = corpus({"provinces": 1, "plans": 2, "rows": 5, "framework_rows": 10})
+    write_tables(tmp_path, docs, tasks)
+    build_database(tmp_path / "cchc.duckdb", tmp_path)
+    assert seen["scoring"] == pytest.approx(100, abs=1)
+    assert seen["marts"] == pytest.approx(100 * build.MARTS_MEMORY_FACTOR, abs=1) and build.MARTS_MEMORY_FACTOR > 1

@@ -62,6 +62,7 @@ KEPT_VIEWS = ("31_coverage.sql", "32_missing_assignments.sql", "35_area_summary.
 RUNS_SQL = "03_runs.sql"                             # the run log, refreshed at every run's end (refresh_runs)
 _CREATE_VIEW = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+VIEW\b", re.IGNORECASE)
 DB_MEMORY_SETTING, DEFAULT_DB_MEMORY_MB = "CCHC_DB_MEMORY_MB", 384      # DuckDB's memory while it builds
+MARTS_MEMORY_FACTOR = 2                # ... and times this once the alignment's scores are computed (see _build)
 ROW_GROUP_ROWS = 16_384                # rows per row group of the tables the build writes (see _build)
 META = "cchc_meta"                     # the build's own schema: its stamp and the objects it made
 _HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
@@ -184,7 +185,8 @@ def _remove_build(tmp: Path) -> None:
 def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: bool, memory_mb: int,
            threads: int | None = None) -> None:
     """Build the database at tmp: a copy of db_path (when `copy`) with this build's objects made again, DuckDB
-    using at most memory_mb MiB (DatabaseOutOfMemory past it) and `threads` threads (None: its default)."""
+    using at most memory_mb MiB (twice that after the scores: MARTS_MEMORY_FACTOR; DatabaseOutOfMemory past it)
+    and `threads` threads (None: its default)."""
     if copy:
         copy_database(db_path, tmp)
     con = duckdb.connect()
@@ -217,6 +219,10 @@ def _build(db_path: Path, tmp: Path, normalized: Path, stamp: str | None, copy: 
             comments.update(object_comments(sql))
             if name == LAST_INPUT:             # the alignment's scores, computed only where their inputs changed
                 refresh_alignment(con, normalized, files)
+                # the scoring's memory is free again: the marts after it (the alignment mart writes 600,000
+                # wide rows for the national corpus, and spilled 300 MB of them at 384 MiB) get its share too
+                memory_mb *= MARTS_MEMORY_FACTOR
+                con.execute(f"SET memory_limit = '{memory_mb}MiB'")
         # Tables computed from the views (alignment, issue 13) are made here: whatever this build creates
         # is recorded as its own below, and dropped and made again by the next build.
         made = [row[:3] for row in con.execute(_CATALOG).fetchall() if row[3] not in before]

@@ -1,25 +1,37 @@
 """Candidates from another lĩnh vực: a department row meets a hoạt động of another area only through a rare term.
 
-Only pairs that share a rare term (held by at most cross_area_max_df units of the scope) are scored, row by
-row (sparse dot products), with the same mix as within a block (blocks.py); such a candidate is eligible only
-from cross_area_min. A nhiệm vụ is reached this way only when none of its hoạt động is in the row's own block.
+Only pairs that share a rare term (held by at most cross_area_max_df units of the scope) are scored (their dot
+products read from products of the rows and hoạt động they hold, row_dots), with the same mix as within a block
+(blocks.py); such a candidate is eligible only from cross_area_min. A nhiệm vụ is reached this way only when none of its hoạt động is in the row's own block.
 """
 from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
 
-from pipeline.database.alignment.blocks import Candidates
-
-PAIRS_PER_BATCH = 500_000
+from pipeline.database.alignment.blocks import CELLS_PER_CHUNK, Candidates
 
 
 def row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
-    """Given two sets of vectors and (a row, b row) pairs, return each pair's dot product."""
+    """Given two sets of vectors and (a row, b row) pairs, return each pair's dot product.
+
+    As dense products of the a rows met × the b rows met, CELLS_PER_CHUNK cells at a time (as in a block): the
+    pairs of one lĩnh vực's rows with the hoạt động of the others are a good share of all those cells, and one
+    product gives them faster than the pairs' rows multiplied one by one.
+    """
     out = np.empty(len(rows_a))
-    for start in range(0, len(rows_a), PAIRS_PER_BATCH):
-        part = slice(start, start + PAIRS_PER_BATCH)
-        out[part] = np.asarray(a[rows_a[part]].multiply(b[rows_b[part]]).sum(axis=1)).ravel()
+    if not len(rows_a):
+        return out
+    firsts, row_of = np.unique(rows_a, return_inverse=True)
+    seconds, column_of = np.unique(rows_b, return_inverse=True)
+    b_t = b[seconds].T.tocsr()
+    step = max(1, CELLS_PER_CHUNK // len(seconds))
+    by_row = np.argsort(row_of, kind="stable")
+    bounds = np.searchsorted(row_of[by_row], np.arange(0, len(firsts) + step, step))
+    for n, start in enumerate(range(0, len(firsts), step)):
+        dense = (a[firsts[start:start + step]] @ b_t).toarray()
+        at = by_row[bounds[n]:bounds[n + 1]]
+        out[at] = dense[row_of[at] - start, column_of[at]]
     return out
 
 

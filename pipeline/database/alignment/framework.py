@@ -170,11 +170,13 @@ def shared_terms(d: sparse.csr_matrix, f: sparse.csr_matrix, rows_d: np.ndarray,
                  vocabulary: pa.Array, batch: int = 200_000) -> pa.Array:
     """Given two sets of vectors and (d row, f row) pairs, return for each pair the SHARED_TERMS terms whose
     product weighs most in their cosine, heaviest first."""
-    pairs, back = np.unique(np.column_stack([rows_d, rows_f]), axis=0, return_inverse=True)
+    width = np.int64(max(f.shape[0], 1))
+    # each pair as one number (d row × width + f row): sorted as the pairs are, faster than unique rows of two
+    pairs, back = np.unique(rows_d.astype(np.int64) * width + rows_f, return_inverse=True)
     parts = []
     for start in range(0, len(pairs), batch):
         chunk = pairs[start:start + batch]
-        product = d[chunk[:, 0]].multiply(f[chunk[:, 1]]).tocsr()
+        product = d[chunk // width].multiply(f[chunk % width]).tocsr()
         product.eliminate_zeros()
         counts = np.diff(product.indptr)
         row_of = np.repeat(np.arange(len(counts)), counts)

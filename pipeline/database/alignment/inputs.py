@@ -1,11 +1,12 @@
 """What the scores are computed from: the tables and views of sql/ up to `int_row_terms`, in the database being built.
 
 The views are the rules (which rows are compared with which framework, how a cell with several codes is cut,
-how text becomes terms); the staging layers are tables already, and the terms are computed only for the
-scopes about to be scored (a filter on scope_id that DuckDB pushes down to int_units), once, into temporary
-tables: each distinct text's term occurrences, and each field's text. A unit's terms are then summed as
-int_row_terms says, in numpy (ScopeInputs.terms), not by a group-by over every (unit, term): on the 1,000-file
-nightly 203,875 fields hold 2,132 distinct texts, and the group-by made 6.5 million rows of them.
+how text becomes terms); the staging layers are tables already, and the fields and syllables are computed only
+for the scopes about to be scored (a filter on scope_id that DuckDB pushes down to int_units), once, into
+temporary tables. The terms of the texts (int_text_terms) and their sums per unit (int_row_terms) are computed
+as the views say, but in Arrow and numpy (terms.py; ScopeInputs.terms), not by unnesting and grouping rows: on
+the national corpus 122,000 distinct texts hold 6 million term occurrences of 15,000 distinct terms, and on the
+1,000-file nightly 203,875 fields hold 2,132 distinct texts.
 """
 from __future__ import annotations
 
@@ -21,14 +22,15 @@ import pyarrow.compute as pc
 
 # the source views the alignment reads (the run log and the failures play no part)
 INPUT_SOURCES = ("00_documents.sql", "01_tasks.sql")
-# the views from units to terms, run over the scopes to score; and the view after them: the scores are computed
-# right after it is created, and its sums (int_row_terms: a unit's fields × its texts' terms) are what
-# ScopeInputs.terms computes as a product of sparse matrices
-TERM_VIEWS = ("22_int_row_fields.sql", "23_int_text_syllables.sql", "24_int_text_terms.sql")
+# the views from units to syllables, run over the scopes to score, each into a temporary table (the names they
+# read and make, scoped: the syllables are cut from the fields' distinct texts, scope_texts); and the last view
+# of the terms: the scores are computed right after it is created, and its sums (int_row_terms: a unit's
+# fields × its texts' terms, int_text_terms) are what terms.text_terms and ScopeInputs.terms compute
+TERM_VIEWS = {"22_int_row_fields.sql": {"int_units": "scope_units", "int_row_fields": "scope_fields"},
+              "23_int_text_syllables.sql": {"int_row_fields": "scope_texts", "int_text_syllables": "scope_syllables"}}
 LAST_INPUT = "24b_int_row_terms.sql"
-# while the scores are computed, each of those views is run once over the scopes to score, into a temporary table
-SCOPED_NAMES = {"int_units": "scope_units", "int_row_fields": "scope_fields",
-                "int_text_syllables": "scope_syllables", "int_text_terms": "scope_text_terms"}
+FIELDS_VIEW = "22_int_row_fields.sql"
+TEXTS_SQL = "CREATE OR REPLACE TEMP TABLE scope_texts AS SELECT DISTINCT text FROM scope_fields"
 # The scoped tables carry each scope as its number (scope_numbers) in their column scope_id: the term layers
 # group by an integer, not by the scope's name (about a quarter of the terms' time nationally)
 SCOPE_NUMBERS_SQL = ("""
@@ -37,35 +39,12 @@ SELECT scope_id, (row_number() OVER (ORDER BY scope_id))::UINTEGER AS scope_no
 FROM (SELECT DISTINCT unnest(?::VARCHAR[]) AS scope_id)""", """
 CREATE OR REPLACE TEMP TABLE scope_units AS
 SELECT u.* REPLACE (n.scope_no AS scope_id) FROM int_units u JOIN scope_numbers n USING (scope_id)""")
-# once the texts are cut (scope_syllables), each distinct text is numbered: the fields point at their text's
-# number (scope_field_texts), and the terms of a text are listed under it (scope_syllables' text column holds
-# the number when int_text_terms runs), so no long text is hashed again for every term of it
-TEXT_NUMBERS_SQL = """
-CREATE OR REPLACE TEMP TABLE scope_texts AS
-SELECT (row_number() OVER () - 1)::UINTEGER AS text_no, text, syllables FROM scope_syllables;
-CREATE OR REPLACE TEMP TABLE scope_field_texts AS
-SELECT f.scope_id AS scope_no, f.unit_id, f.weight, x.text_no FROM scope_fields f JOIN scope_texts x USING (text);
-CREATE OR REPLACE TEMP TABLE scope_syllables AS SELECT text_no AS text, syllables FROM scope_texts;
-DROP TABLE temp.scope_texts;
-DROP TABLE temp.scope_fields;
-"""
-# the terms as numbers: every distinct term of the scopes computed, numbered in binary order (term_id), so that
-# the terms travel to Python as integers, each unit's in order (the sums of float products depend on it)
-TERM_IDS_SQL = """
-CREATE OR REPLACE TEMP TABLE scope_vocabulary AS
-SELECT term, (row_number() OVER (ORDER BY term) - 1)::UINTEGER AS term_id
-FROM (SELECT DISTINCT term FROM scope_text_terms);
-CREATE OR REPLACE TEMP TABLE scope_text_term_ids AS
-SELECT t.text AS text_no, v.term_id, t.weight FROM scope_text_terms t JOIN scope_vocabulary v USING (term);
-DROP TABLE temp.scope_text_terms;
-DROP TABLE temp.scope_syllables;
-"""
 # what each scope is scored from, read once for every scope computed: (columns, rows with the scope_no of their
 # scope (scope_numbers), their order within a scope)
 INPUTS = {
     "units": ("unit_id, kind, doc_id, row_no, item_no, area_code, task_code, task_keys, source_part",
               "(SELECT *, scope_id AS scope_no FROM scope_units)", "unit_id"),
-    "fields": ("unit_id, weight, text_no", "scope_field_texts", "unit_id, text_no"),
+    "fields": ("unit_id, weight, text", "(SELECT *, scope_id AS scope_no FROM scope_fields)", "unit_id, field"),
     "roles": ("department_doc_id AS doc_id, department_row_no AS row_no, role, department_agency AS agency",
               "(SELECT r.*, n.scope_no FROM stg_department_rows r JOIN scope_numbers n"
               " ON n.scope_id = r.framework_doc_id)", "department_doc_id, department_row_no"),
@@ -138,31 +117,30 @@ def scope_fingerprints(con: duckdb.DuckDBPyConnection) -> list[dict]:
             for s, v, n, f in con.execute(FINGERPRINT_SQL).fetchall()]
 
 
-def scoped(text: str) -> str:
-    """Given the SQL of a term view, return it creating a temporary table over the scope_* tables instead."""
+def scoped(text: str, names: dict[str, str]) -> str:
+    """Given the SQL of a term view and the names it reads and makes, scoped, return it creating a temporary
+    table over the scope_* tables instead."""
     text = text.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP TABLE", 1)
-    return re.sub(r"\b(" + "|".join(SCOPED_NAMES) + r")\b", lambda m: SCOPED_NAMES[m[1]], text)
+    return re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: names[m[1]], text)
 
 
 def compute_terms(con: duckdb.DuckDBPyConnection, sql: list[tuple[str, str]], scopes: Iterable[str]) -> None:
-    """Compute the terms of the given scopes' units once, layer by layer as the term views say, into temporary
-    tables: scope_field_texts (each field's unit, weight and text number), scope_text_term_ids (each text's term
-    occurrences) and scope_vocabulary (each layer computed once: faster than reading int_row_terms whole)."""
+    """Compute the fields of the given scopes' units and the syllables of their distinct texts once, as the views
+    say, into temporary tables: scope_fields (each field's unit, weight and text) and scope_syllables (each
+    distinct text's syllables); ScopeInputs reads them."""
     numbers, units = SCOPE_NUMBERS_SQL
     con.execute(numbers, [sorted(scopes)])
     con.execute(units)
     for name, text in sql:
         if name in TERM_VIEWS:
-            con.execute(scoped(text))
-        if name == TERM_VIEWS[1]:
-            con.execute(TEXT_NUMBERS_SQL)
-    con.execute(TERM_IDS_SQL)
+            con.execute(scoped(text, TERM_VIEWS[name]))
+        if name == FIELDS_VIEW:                  # the syllables are cut from the fields' distinct texts
+            con.execute(TEXTS_SQL)
 
 
 def drop_terms(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables compute_terms made."""
-    for table in (*SCOPED_NAMES.values(), "scope_texts", "scope_field_texts", "scope_vocabulary", "scope_numbers",
-                  "scope_text_term_ids"):
+    for table in ("scope_units", "scope_fields", "scope_texts", "scope_syllables", "scope_numbers"):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -171,24 +149,28 @@ class ScopeInputs:
     small scopes spent most of its time in them) and handed out a scope at a time, as slices.
 
     units: unit_id, kind, document, row, item, area, nhiệm vụ keys, part (by unit_id); fields: (unit_id, weight,
-    text_no) of every field; roles: each department row's role and agency; assigned: for each agency and nhiệm
-    vụ whether the framework makes it chủ trì, phối hợp. A scope's terms (unit_id, term_id, tf, term_id indexing
-    `vocabulary`) are computed when asked (`terms`), from its fields and the texts' terms.
+    text_no) of every field, text_no numbering the distinct texts; roles: each department row's role and agency;
+    assigned: for each agency and nhiệm vụ whether the framework makes it chủ trì, phối hợp. The texts' terms are
+    computed once (terms.text_terms: texts × terms, the terms in `vocabulary`), and a scope's (unit_id, term_id,
+    tf) when asked (`terms`), from its fields and those.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        from scipy import sparse
+        from pipeline.database.alignment.terms import text_terms
 
-        self.vocabulary = con.execute("SELECT term FROM scope_vocabulary ORDER BY term_id").to_arrow_table()[
-            "term"].combine_chunks()
         self._numbers = dict(con.execute("SELECT scope_id, scope_no FROM scope_numbers").fetchall())
         last = max(self._numbers.values(), default=0)
         self._tables = {name: _by_scope(con, *query, last) for name, query in INPUTS.items()}
-        occurrences = con.execute("SELECT text_no, term_id, weight FROM scope_text_term_ids").to_arrow_table()
-        texts = 1 + (pc.max(self._tables["fields"][0]["text_no"]).as_py() or 0)    # every text is some field's
-        # texts × terms, a term's weights summed over its occurrences in the text (csr_matrix adds duplicates)
-        self._texts = sparse.csr_matrix((occurrences["weight"].to_numpy(), (occurrences["text_no"].to_numpy(),
-                                         occurrences["term_id"].to_numpy())), shape=(texts, len(self.vocabulary)))
+        texts = con.execute("SELECT text, syllables FROM scope_syllables").to_arrow_table()
+        stops = con.execute("SELECT syllable FROM stg_stopwords").to_arrow_table()["syllable"].combine_chunks()
+        weight_bigram = con.execute("SELECT weight_bigram FROM alignment_params").fetchone()[0]
+        self.vocabulary, self._texts = text_terms(texts["syllables"], stops, weight_bigram)
+        # each field's text as its number: its row among the texts cut (every field's text is one of them)
+        fields, starts = self._tables["fields"]
+        text_no = pc.index_in(fields["text"], value_set=texts["text"].combine_chunks())
+        if text_no.null_count:
+            raise RuntimeError("int_text_syllables left out a text of int_row_fields")
+        self._tables["fields"] = (fields.drop_columns(["text"]).append_column("text_no", text_no), starts)
 
     @property
     def nbytes(self) -> int:

@@ -29,7 +29,7 @@ from pipeline.database.alignment import inputs, store
 from pipeline.database.alignment.reviews import read_reviews, reviews_path, reviews_table
 
 # bump when the Python scoring changes what it computes: every scope is computed again
-ALIGNMENT_VERSION = "1"
+ALIGNMENT_VERSION = "2"
 SCORING_THREADS = 4       # scopes scored at once, at most (one per core: scoring_threads)
 # From this many scopes to compute, they are scored in processes rather than threads: a small scope's scoring
 # is mostly Python holding the GIL (the 1,000-file nightly's 671 scopes scored no faster on two threads than on
