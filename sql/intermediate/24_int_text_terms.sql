@@ -2,7 +2,8 @@
 -- a term is a syllable (unigram, weight 1) or two adjacent syllables (bigram, weight_bigram), neither a stop
 -- syllable (function word, number) nor a break. Each text's terms are listed once, however many fields hold
 -- it; int_row_terms counts them for every field. The scores list the same terms in Arrow and numpy
--- (pipeline/database/alignment/terms.py: no row per occurrence), held to this view by tests/test_alignment_terms.py.
+-- (pipeline/database/alignment/terms.py: no row per occurrence), held to this view by tests/test_alignment_terms.py:
+-- a change of the rule here is made there too (and ALIGNMENT_VERSION bumped), or that test fails.
 CREATE OR REPLACE VIEW int_text_terms AS
 WITH stops AS (
     SELECT list(syllable) AS stops FROM stg_stopwords
