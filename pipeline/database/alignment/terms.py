@@ -25,7 +25,7 @@ def text_terms(syllables: pa.Array | pa.ChunkedArray, stops: pa.Array, weight_bi
     weight, return the terms in binary order (the vocabulary) and texts × terms: row i, text i; a term's weights
     summed over its occurrences in the text."""
     lists = syllables.combine_chunks() if isinstance(syllables, pa.ChunkedArray) else syllables
-    # (this machine's memory is slow to hand out: small types, and no array per syllable that is not needed)
+    # millions of syllables: small types, and no array per syllable that is not needed (a VM's fresh memory is slow)
     offsets = pc.list_value_length(lists).fill_null(0).to_numpy().astype(np.int64).cumsum()
     encoded = pc.dictionary_encode(pc.list_flatten(lists))
     distinct = encoded.dictionary
@@ -62,7 +62,7 @@ def text_terms(syllables: pa.Array | pa.ChunkedArray, stops: pa.Array, weight_bi
     columns = np.empty(len(is_bigram), dtype=np.int32)
     columns[~is_bigram] = unigram_id[syllable[term]]
     columns[is_bigram] = term_id[len(unigrams) + pair_no]
-    weights = np.where(is_bigram, np.float32(weight_bigram), np.float32(1.0))
+    weights = np.where(is_bigram, float(weight_bigram), 1.0)     # float64: any weight_bigram, as the view's DOUBLE
     entries = np.r_[0, np.cumsum(term, dtype=np.int64) + np.cumsum(pair, dtype=np.int64)]
     return spelled.take(pa.array(order)), sparse.csr_matrix(
         (weights, columns, entries[np.r_[0, offsets]]), shape=(len(lists), len(order)))
