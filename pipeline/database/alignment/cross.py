@@ -2,7 +2,8 @@
 
 Only pairs that share a rare term (held by at most cross_area_max_df units of the scope) are scored (their dot
 products read from products of the rows and hoạt động they hold, row_dots), with the same mix as within a block
-(blocks.py); such a candidate is eligible only from cross_area_min. A nhiệm vụ is reached this way only when none of its hoạt động is in the row's own block.
+(blocks.py); such a candidate is eligible only from cross_area_min. A nhiệm vụ is reached this way only when
+none of its hoạt động is in the row's own block.
 """
 from __future__ import annotations
 

@@ -22,17 +22,17 @@ import pyarrow.compute as pc
 
 # the source views the alignment reads (the run log and the failures play no part)
 INPUT_SOURCES = ("00_documents.sql", "01_tasks.sql")
-# the views from units to syllables, run over the scopes to score, each into a temporary table (the names they
-# read and make, scoped: the syllables are cut from the fields' distinct texts, scope_texts); and the last view
-# of the terms: the scores are computed right after it is created, and its sums (int_row_terms: a unit's
-# fields × its texts' terms, int_text_terms) are what terms.text_terms and ScopeInputs.terms compute
-TERM_VIEWS = {"22_int_row_fields.sql": {"int_units": "scope_units", "int_row_fields": "scope_fields"},
-              "23_int_text_syllables.sql": {"int_row_fields": "scope_texts", "int_text_syllables": "scope_syllables"}}
-LAST_INPUT = "24b_int_row_terms.sql"
+# the views from units to syllables, each run over the scopes to score into a temporary table: view → the names
+# it reads and makes, scoped (the syllables are cut from the fields' distinct texts, TEXTS_SQL: scope_texts)
 FIELDS_VIEW = "22_int_row_fields.sql"
+TERM_VIEWS = {FIELDS_VIEW: {"int_units": "scope_units", "int_row_fields": "scope_fields"},
+              "23_int_text_syllables.sql": {"int_row_fields": "scope_texts", "int_text_syllables": "scope_syllables"}}
 TEXTS_SQL = "CREATE OR REPLACE TEMP TABLE scope_texts AS SELECT DISTINCT text FROM scope_fields"
-# The scoped tables carry each scope as its number (scope_numbers) in their column scope_id: the term layers
-# group by an integer, not by the scope's name (about a quarter of the terms' time nationally)
+# the last view of the terms: the scores are computed right after it is created; its terms and sums
+# (int_text_terms, int_row_terms) are what terms.text_terms and ScopeInputs.terms compute
+LAST_INPUT = "24b_int_row_terms.sql"
+# The scoped tables carry each scope as its number (scope_numbers) in their column scope_id: the inputs are
+# sorted and sliced by an integer (_by_scope), not by the scope's name
 SCOPE_NUMBERS_SQL = ("""
 CREATE OR REPLACE TEMP TABLE scope_numbers AS
 SELECT scope_id, (row_number() OVER (ORDER BY scope_id))::UINTEGER AS scope_no
