@@ -1,8 +1,10 @@
 -- int_alignment_links: one row per department row × one of its best framework matches, at two levels
 -- ('nhiem_vu', 'hoat_dong'): the scores' candidates (int_alignment_candidates) with the analysts' reviews
--- applied (int_reviews) and everything the marts show about them, computed once per build; the mart
--- `alignment` adds the match band from alignment_params (see there for what each column means).
-CREATE OR REPLACE VIEW int_alignment_links AS
+-- applied (int_reviews), their rank, match band and whether the framework asks it of the department; computed
+-- once per build, into a table of numbers, codes and ids only. The mart `alignment` (a view) shows each link
+-- with the rows' text, deadlines and keys, read from the staging tables (see there for what each column means):
+-- nationally 600,000 links, whose text written again into a table cost more than the rest of the build's marts.
+CREATE OR REPLACE TABLE int_alignment_links AS
 WITH rows AS (
     SELECT r.department_doc_id, r.department_row_no, r.plan_key, r.row_key, p.framework_doc_id, p.framework_key
     FROM stg_department_rows r
@@ -73,11 +75,6 @@ kept AS (
 )
 SELECT k.department_doc_id,
        k.department_row_no,
-       d.source_part AS department_part,
-       d.area_code AS department_area_code,
-       d.stt AS department_stt,
-       d.content AS department_content,
-       d.due_end AS department_due_end,
        k.level,
        k.rank,
        k.score_rank,
@@ -85,17 +82,16 @@ SELECT k.department_doc_id,
        k.task_code,
        k.framework_row_no,
        k.item_no,
-       CASE WHEN k.task_code IS NULL THEN []
-            WHEN k.level = 'nhiem_vu' THEN t.activity_codes
-            WHEN i.activity_code IS NULL THEN []
-            ELSE [i.activity_code] END AS activity_codes,
-       coalesce(f.area_code, t.area_code) AS framework_area_code,
-       CASE k.level WHEN 'nhiem_vu' THEN t.task ELSE coalesce(i.activity, f.content) END AS framework_content,
-       coalesce(f.due_end, t.due_end) AS framework_due_end,
        round(k.score, 4) AS score,
        round(k.hoat_dong_cosine, 4) AS hoat_dong_cosine,
        round(k.nhiem_vu_cosine, 4) AS nhiem_vu_cosine,
        k.same_area,
+       CASE WHEN k.task_code IS NULL THEN 'none'
+            WHEN k.verdict IS NOT NULL THEN 'reviewed'
+            -- the bands of the score as shown (rounded)
+            WHEN round(k.score, 4) >= p.strong_min THEN 'strong'
+            WHEN round(k.score, 4) >= p.weak_min THEN 'weak'
+            ELSE 'none' END AS match_band,
        k.verdict AS review,                  -- confirmed | added | null (a rejected link is not shown)
        k.reviewer,
        k.reviewed_at,
@@ -108,22 +104,11 @@ SELECT k.department_doc_id,
             ELSE coalesce(ra.assigned, false) END AS responsible,
        CASE k.level WHEN 'nhiem_vu' THEN ta.assigned_as ELSE ra.assigned_as END AS responsible_as,
        CASE k.level WHEN 'nhiem_vu' THEN ta.via ELSE ra.via END AS responsible_via,
-       coalesce(f.leads, []) AS framework_leads,
-       coalesce(f.partners, []) AS framework_partners,
-       d.plan_key,                         -- the keys a review of this row is filed under (int_reviews)
-       d.row_key,
-       pf.framework_key,
        k.department_unit,                  -- unit ids (int_units)
        k.framework_unit
 FROM kept k
-JOIN stg_department_rows d
-  ON d.department_doc_id = k.department_doc_id AND d.department_row_no = k.department_row_no
 JOIN stg_plan_frameworks pf ON pf.department_doc_id = k.department_doc_id
-LEFT JOIN stg_framework_tasks t ON t.framework_doc_id = pf.framework_doc_id AND t.task_code = k.task_code
-LEFT JOIN stg_framework_rows f
-  ON f.framework_doc_id = pf.framework_doc_id AND f.framework_row_no = k.framework_row_no
-LEFT JOIN int_framework_items i
-  ON i.framework_doc_id = pf.framework_doc_id AND i.framework_row_no = k.framework_row_no AND i.item_no = k.item_no
+CROSS JOIN alignment_params p
 -- what the framework asks of the department is what it asks of its agency (int_agency_assignments)
 LEFT JOIN int_agency_task_assignments ta
   ON ta.agency = pf.department_agency AND ta.framework_doc_id = pf.framework_doc_id AND ta.task_code = k.task_code
