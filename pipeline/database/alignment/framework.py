@@ -28,7 +28,7 @@ from scipy import sparse
 
 from pipeline.database.alignment.blocks import Candidates, make_block, score_block
 from pipeline.database.alignment.cross import cross_candidates
-from pipeline.database.alignment.weights import ScopeVectors, drop_entries, keep_columns
+from pipeline.database.alignment.weights import ScopeVectors, keep_columns, kept_entries
 
 SHARED_TERMS = 5          # terms shown per link ("why it matched")
 LEVELS = ("nhiem_vu", "hoat_dong")
@@ -56,9 +56,8 @@ def department_matrix(vectors: ScopeVectors, units: pa.Table, is_department: np.
     names = docs[vectors.kinds == "own_name"][own.row[bigram]] * width + own.col[bigram]
     if not len(names):
         return matrix
-    entries = matrix.tocoo()
-    gone = np.isin(docs[is_department][entries.row] * width + entries.col, names)
-    return drop_entries(matrix, entries.row[gone], entries.col[gone])
+    entries = matrix.tocoo()                             # the entries in the matrix's order
+    return kept_entries(matrix, ~np.isin(docs[is_department][entries.row] * width + entries.col, names))
 
 
 def hoat_dong_pairs(units: pa.Table, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -90,16 +89,25 @@ def in_role(found: Candidates, dept: pa.Table, keys: list[str], roles: pa.Table,
     """Given nhiệm vụ candidates, the department units, the nhiệm vụ keys, each row's role and agency and each
     agency's assignments, return (whether each candidate assigns the department at all, whether in the row's
     role: chủ trì for 'lead', phối hợp for 'partner')."""
-    asked = pa.table({"doc_id": dept["doc_id"].take(pa.array(found.row)),
-                      "row_no": dept["row_no"].take(pa.array(found.row)).cast(pa.int64()),
-                      "task_code": pa.array(keys, pa.string()).take(pa.array(found.key)),
-                      "at": pa.array(np.arange(len(found.row)))})
+    # each department unit's role and agency, then a table agency × nhiệm vụ of what the framework asks of it
+    units = pa.table({"doc_id": dept["doc_id"], "row_no": dept["row_no"].cast(pa.int64()),
+                      "unit": pa.array(np.arange(dept.num_rows))})
     roles = roles.cast(pa.schema([("doc_id", pa.string()), ("row_no", pa.int64()), ("role", pa.string()),
                                   ("agency", pa.string())]))
-    joined = asked.join(roles, ["doc_id", "row_no"]).join(assigned, ["agency", "task_code"]).sort_by("at")
-    role = joined["role"].to_numpy(zero_copy_only=False)
-    lead = pc.fill_null(joined["as_lead"], False).to_numpy(zero_copy_only=False).astype(bool)
-    partner = pc.fill_null(joined["as_partner"], False).to_numpy(zero_copy_only=False).astype(bool)
+    joined = units.join(roles, ["doc_id", "row_no"]).sort_by("unit")
+    # (a null agency or code is no match, as in a join)
+    agencies = pc.drop_null(pc.unique(assigned["agency"].combine_chunks()))
+    agency = pc.fill_null(pc.index_in(joined["agency"], value_set=agencies, skip_nulls=True), len(agencies))
+    agency = agency.to_numpy()
+    asked = pc.index_in(assigned["agency"], value_set=agencies, skip_nulls=True)
+    key = pc.index_in(assigned["task_code"], value_set=pa.array(keys, pa.string()), skip_nulls=True)
+    named = (pc.is_valid(key).to_numpy(zero_copy_only=False) & pc.is_valid(asked).to_numpy(zero_copy_only=False))
+    lead, partner = (np.zeros((len(agencies) + 1, max(len(keys), 1)), bool) for _ in range(2))   # + no agency
+    at = (pc.fill_null(asked, 0).to_numpy()[named], pc.fill_null(key, 0).to_numpy()[named])
+    for table, column in ((lead, "as_lead"), (partner, "as_partner")):
+        table[at] = pc.fill_null(assigned[column], False).to_numpy(zero_copy_only=False).astype(bool)[named]
+    role = joined["role"].to_numpy(zero_copy_only=False)[found.row]
+    lead, partner = lead[agency[found.row], found.key], partner[agency[found.row], found.key]
     return lead | partner, np.where(role == "partner", partner, lead)
 
 

@@ -45,7 +45,10 @@ def text_terms(syllables: pa.Array | pa.ChunkedArray, stops: pa.Array, weight_bi
     unigrams = np.flatnonzero(used)
     # the pairs numbered by a hash (not a sort): the terms' order is given once they are spelled
     at = np.flatnonzero(pair)
-    pairs = pc.dictionary_encode(pa.array(syllable[at].astype(np.int64) * width + syllable[at + 1]))
+    pair_of = syllable[at].astype(np.int64)
+    pair_of *= width
+    pair_of += syllable[at + 1]
+    pairs = pc.dictionary_encode(pa.array(pair_of))
     pair_no, pairs = pairs.indices.to_numpy(), pairs.dictionary.to_numpy()
     spelled = pa.concat_arrays([
         distinct.take(pa.array(unigrams)).cast(pa.string()),
@@ -63,9 +66,12 @@ def text_terms(syllables: pa.Array | pa.ChunkedArray, stops: pa.Array, weight_bi
     columns[~is_bigram] = unigram_id[syllable[term]]
     columns[is_bigram] = term_id[len(unigrams) + pair_no]
     weights = np.where(is_bigram, float(weight_bigram), 1.0)     # float64: any weight_bigram, as the view's DOUBLE
-    entries = np.r_[0, np.cumsum(term, dtype=np.int64) + np.cumsum(pair, dtype=np.int64)]
+    # a text's entries end where its last syllable's do: one running count of the entries (unigram, bigram)
+    ends = np.cumsum(term.view(np.int8) + pair.view(np.int8), dtype=np.int64)
+    last = offsets - 1
+    indptr = np.r_[0, np.where(last >= 0, ends[np.maximum(last, 0)] if len(ends) else 0, 0)]
     return spelled.take(pa.array(order)), sparse.csr_matrix(
-        (weights, columns, entries[np.r_[0, offsets]]), shape=(len(lists), len(order)))
+        (weights, columns, indptr), shape=(len(lists), len(order)))
 
 
 def _flags(mask: pa.Array) -> np.ndarray:

@@ -59,7 +59,7 @@ def scope_vectors(units: pa.Table, terms: pa.Table, params: dict, corpus_kinds=C
         ids, vocabulary = encoded.indices.to_numpy(), encoded.dictionary
     else:
         ids = terms["term_id"].to_numpy()
-    used, term_idx = np.unique(ids, return_inverse=True)
+    used, term_idx = numbered(ids, len(vocabulary))
     vocabulary = vocabulary.take(pa.array(used))
     unit_pos = np.searchsorted(unit_ids, terms["unit_id"].to_numpy())
     in_corpus = np.isin(kinds, corpus_kinds)
@@ -79,18 +79,19 @@ def scope_vectors(units: pa.Table, terms: pa.Table, params: dict, corpus_kinds=C
     )
 
 
+def numbered(ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Given numbers below size, return the distinct ones in order and each number's place among them (what
+    np.unique(ids, return_inverse=True) gives, counted rather than sorted)."""
+    held = np.bincount(ids, minlength=size) > 0
+    return np.flatnonzero(held), (np.cumsum(held) - 1)[ids]
+
+
 def keep_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
     """Given a matrix and a mask over its columns, return it with the other columns' entries zeroed (dropped)."""
-    out = matrix.tocoo()
-    keep = columns[out.col]
-    return sparse.csr_matrix((out.data[keep], (out.row[keep], out.col[keep])), shape=matrix.shape)
+    return kept_entries(matrix, columns[matrix.indices])
 
 
-def drop_entries(matrix: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> sparse.csr_matrix:
-    """Given a matrix and (row, column) pairs, return it without those entries."""
-    if not len(rows):
-        return matrix
-    out = matrix.tocoo()
-    width = np.int64(matrix.shape[1])
-    gone = np.isin(out.row.astype(np.int64) * width + out.col, rows.astype(np.int64) * width + columns)
-    return sparse.csr_matrix((out.data[~gone], (out.row[~gone], out.col[~gone])), shape=matrix.shape)
+def kept_entries(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    """Given a matrix and a mask over its stored entries, return it with those entries only, in their order."""
+    counted = np.r_[0, np.cumsum(keep)]
+    return sparse.csr_matrix((matrix.data[keep], matrix.indices[keep], counted[matrix.indptr]), shape=matrix.shape)
