@@ -1,9 +1,9 @@
 -- int_alignment_links: one row per department row × one of its best framework matches, at two levels
 -- ('nhiem_vu', 'hoat_dong'): the scores' candidates (int_alignment_candidates) with the analysts' reviews
 -- applied (int_reviews), their rank, match band and whether the framework asks it of the department; computed
--- once per build, into a table of numbers, codes and ids only. The mart `alignment` (a view) shows each link
--- with the rows' text, deadlines and keys, read from the staging tables (see there for what each column means):
--- nationally 600,000 links, whose text written again into a table cost more than the rest of the build's marts.
+-- once per build, into a table without the rows' text. The mart `alignment` (a view) shows each link with the
+-- rows' text, deadlines and keys, read from the staging tables (see there for what each column means): nationally
+-- 600,000 links, whose text written again into a table cost more than all the other marts.
 CREATE OR REPLACE TABLE int_alignment_links AS
 WITH rows AS (
     SELECT r.department_doc_id, r.department_row_no, r.plan_key, r.row_key, p.framework_doc_id, p.framework_key
