@@ -101,7 +101,7 @@ def in_role(found: Candidates, dept: pa.Table, keys: list[str], roles: pa.Table,
     agency = agency.to_numpy()
     asked = pc.index_in(assigned["agency"], value_set=agencies, skip_nulls=True)
     key = pc.index_in(assigned["task_code"], value_set=pa.array(keys, pa.string()), skip_nulls=True)
-    named = (pc.is_valid(key).to_numpy(zero_copy_only=False) & pc.is_valid(asked).to_numpy(zero_copy_only=False))
+    named = pc.is_valid(key).to_numpy(zero_copy_only=False) & pc.is_valid(asked).to_numpy(zero_copy_only=False)
     lead, partner = (np.zeros((len(agencies) + 1, max(len(keys), 1)), bool) for _ in range(2))   # + no agency
     at = (pc.fill_null(asked, 0).to_numpy()[named], pc.fill_null(key, 0).to_numpy()[named])
     for table, column in ((lead, "as_lead"), (partner, "as_partner")):

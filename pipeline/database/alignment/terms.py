@@ -66,12 +66,11 @@ def text_terms(syllables: pa.Array | pa.ChunkedArray, stops: pa.Array, weight_bi
     columns[~is_bigram] = unigram_id[syllable[term]]
     columns[is_bigram] = term_id[len(unigrams) + pair_no]
     weights = np.where(is_bigram, float(weight_bigram), 1.0)     # float64: any weight_bigram, as the view's DOUBLE
-    # a text's entries end where its last syllable's do: one running count of the entries (unigram, bigram)
-    ends = np.cumsum(term.view(np.int8) + pair.view(np.int8), dtype=np.int64)
-    last = offsets - 1
-    indptr = np.r_[0, np.where(last >= 0, ends[np.maximum(last, 0)] if len(ends) else 0, 0)]
+    # a running count of the entries (unigram, bigram) before each syllable: a text's end where its syllables end
+    before = np.zeros(len(syllable) + 1, dtype=np.int64)
+    np.cumsum(term.view(np.int8) + pair.view(np.int8), dtype=np.int64, out=before[1:])
     return spelled.take(pa.array(order)), sparse.csr_matrix(
-        (weights, columns, indptr), shape=(len(lists), len(order)))
+        (weights, columns, before[np.r_[0, offsets]]), shape=(len(lists), len(order)))
 
 
 def _flags(mask: pa.Array) -> np.ndarray:
