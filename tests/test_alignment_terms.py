@@ -46,7 +46,10 @@ def test_the_terms_of_any_syllables_are_the_views(texts, weight_bigram):
     terms, computed = computed_terms(texts, weight_bigram)
     viewed = view_terms(texts, weight_bigram)
     assert computed.keys() == viewed.keys()
-    assert computed == pytest.approx(viewed, rel=1e-12)     # a weight like 0.3: sums in another order
+    if weight_bigram == 0.3:                                # not dyadic: the same sums, added in another order
+        assert computed == pytest.approx(viewed, rel=1e-12)
+    else:                                                   # 1, 0.5, 0.25: every sum exact, whatever its order
+        assert computed == viewed
     assert terms == sorted(terms, key=lambda t: t.encode()) and len(set(terms)) == len(terms)   # binary order
 
 
