@@ -399,6 +399,7 @@ def test_responsibility_gaps_show_work_the_framework_gave_to_others(small):
     ("theo Nghị định 130/2005/NĐ-CP về CBCCVC", ["theo", "nghị", "định", "|", "về", "cán", "bộ", "công", "chức",
                                                   "viên", "chức"]),
     ("3.19. Thông báo lịch kiểm tra", ["|", "thông", "báo", "lịch", "kiểm", "tra"]),
+    ("Rà soát\tthủ tục\r\nnội  bộ", ["rà", "soát", "thủ", "tục", "nội", "bộ"]),   # tabs, line breaks: spaces
 ])
 def test_text_becomes_syllables(tmp_path, text, expected):
     con = write_plans(tmp_path, [document("fw", "UBND tỉnh Hà Tĩnh", "province"),
@@ -410,6 +411,20 @@ def test_text_becomes_syllables(tmp_path, text, expected):
         SELECT s.syllables FROM int_field_syllables s JOIN int_units u USING (unit_id)
         WHERE u.kind = 'department'""").fetchone()[0]
     assert [s for s in syllables if s] == expected
+
+
+def test_a_field_of_spaces_alone_is_no_field(tmp_path):
+    # spaces of any kind (no-break, em) are nothing to compare; a text that only starts with them is a field
+    con = write_plans(tmp_path, [document("fw", "UBND tỉnh Hà Tĩnh", "province"),
+                                 document("d", "Sở Ngoại vụ", "department")],
+                      [{"doc_id": "d", "row_no": 1, "source_part": "appendix", "area_code": 1,
+                        "content": "\u00a0 Kiểm tra công vụ", "product": " \u00a0\u2003 ", "objective": ""},
+                       {"doc_id": "fw", "row_no": 1, "source_part": "appendix", "area_code": 1, "content": "x",
+                        "task": "x", "task_code": "2.1"}])
+    fields = con.execute("""
+        SELECT f.field, f.text FROM int_row_fields f JOIN int_units u USING (unit_id)
+        WHERE u.kind = 'department'""").fetchall()
+    assert fields == [("content", "\u00a0 Kiểm tra công vụ")]
 
 
 def test_a_text_held_by_several_fields_is_cut_once_and_counted_for_each(tmp_path):
@@ -476,6 +491,12 @@ def test_data_tables_have_no_duplicate_keys():
                       ("tone_placement.csv", "old")):
         keys = [r[key].lower() for r in read_table(name)]
         assert len(keys) == len(set(keys)), name
+
+
+def test_no_syllable_a_data_table_gives_holds_a_break():
+    # int_alignment_links keeps a link's shared terms as one text joined by '|', the break: a term must never hold one
+    for name, column in (("abbreviations.csv", "expansion"), ("tone_placement.csv", "new")):
+        assert not [r[column] for r in read_table(name) if "|" in r[column]], name
 
 
 @pytest.mark.parametrize("area, stt, expected", [

@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli.main import main
 from pipeline.database import scoring
 from pipeline.database.alignment import reviews
+from pipeline.database.build import SQL_DIR
 from tests.conftest import ROOT
 
 VP_FILE = "van-phong-ubnd-tinh-2026-phu-luc.txt"
@@ -214,3 +217,29 @@ def test_a_worksheet_gives_back_the_lines_with_a_verdict(tmp_path):
 def test_reading_a_worksheet_that_is_not_there_says_so(tmp_path, capsys):
     assert main(["review", FRAMEWORK, "--read", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "n")]) == 1
     assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'nope.csv'}: no such file"
+
+
+@pytest.fixture(scope="module")
+def macros() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute((SQL_DIR / "staging" / "13b_macros.sql").read_text(encoding="utf-8"))
+    return con
+
+
+# texts as plans spell them: letters (decomposed too), digits, spaces of every kind, tabs, line breaks, punctuation
+TEXT_CHARACTERS = st.sampled_from(list("aĐđếỆ3 ,.;:-/()\t\n\r") + ["\u00a0", "\u2003", "e\u0301", "  ", " - "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT_CHARACTERS, max_size=14).map("".join))
+def test_a_rows_key_is_its_text_with_every_run_of_punctuation_and_spaces_one_space(macros, text):
+    # text_key leaves a lone plain space as it is rather than replacing it: the keys are those of the plain rule
+    plain = "SELECT left(md5(trim(regexp_replace(lower(?), '[^\\p{L}\\p{N}]+', ' ', 'g'))), 16)"
+    assert macros.execute("SELECT text_key(?)", [text]).fetchone() == macros.execute(plain, [text]).fetchone()
+
+
+def test_re_typing_a_comma_or_a_line_break_keeps_the_key(macros):
+    def key(text):
+        return macros.execute("SELECT text_key(?)", [text]).fetchone()[0]
+
+    assert key("Rà soát, đơn giản hóa TTHC") == key(" rà soát  đơn giản hóa\nTTHC.") != key("Rà soát đơn giản TTHC")

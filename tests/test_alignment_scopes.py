@@ -249,8 +249,9 @@ def test_the_terms_computed_for_scoring_are_the_views_terms(tmp_path):
                 framework_and_plan("Hà Tĩnh", "fwht", "dht1", "Xây dựng kế hoạch đào tạo, bồi dưỡng"))
     inputs.compute_terms(con, view_sql(folder), ["fwqb", "fwht"])
     read = inputs.ScopeInputs(con)
-    scoped = sorted((scope, unit, read.vocabulary[term].as_py(), tf) for scope in ("fwqb", "fwht")
-                    for unit, term, tf in zip(*read.terms(scope).to_pydict().values(), strict=True))
+    scoped = sorted((scope, unit, vocabulary[term].as_py(), tf) for scope in ("fwqb", "fwht")
+                    for terms, vocabulary in [read.terms(scope)]
+                    for unit, term, tf in zip(*terms.to_pydict().values(), strict=True))
     viewed = con.execute("SELECT scope_id, unit_id, term, tf FROM int_row_terms ORDER BY ALL").fetchall()
     assert len(scoped) > 50 and {s for s, *_ in scoped} == {"fwqb", "fwht"}
     assert scoped == viewed
@@ -297,17 +298,17 @@ def test_scored_yields_each_scope_in_the_order_asked_and_tells_a_failure(monkeyp
     from pipeline.database.alignment import refresh
 
     monkeypatch.setattr(refresh, "scoring_threads", lambda: 3)
-    monkeypatch.setattr(refresh, "scope_inputs", lambda read, scope_id, kind: (scope_id, None, None))
+    monkeypatch.setattr(refresh, "scope_inputs", lambda read, scope_id, kind: (scope_id, None, None, None))
     slow = {"a": 0.2, "b": 0.0, "c": 0.1, "d": 0.0}
 
-    def compute(scope_id, kind, units, terms, roles, p, vocabulary):
+    def compute(scope_id, kind, units, terms, vocabulary, roles, p):
         time.sleep(slow[scope_id])
         if scope_id == "d" and p.get("fail"):
             raise RuntimeError("scope d")
         return pa.table({"scope_id": [scope_id]})
 
     monkeypatch.setattr(refresh, "compute_scope", compute)
-    read = type("Read", (), {"vocabulary": None})()
+    read = object()
     todo = [(s, "candidates", tmp_path / f"{s}.parquet") for s in "abcd"]
     assert list(refresh.scored(read, todo, {})) == [path for _, _, path in todo]
     assert [pq.read_table(path)["scope_id"][0].as_py() for _, _, path in todo] == list("abcd")

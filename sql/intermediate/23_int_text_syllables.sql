@@ -17,14 +17,16 @@ texts AS (
 ),
 words AS (
     SELECT t.text,
-           list_filter(string_split(translate(
+           list_filter(string_split(regexp_replace(
                -- the subject phrases cut out one by one (a plain replace: a pattern read from a table
                -- would be compiled again for every field)
                regexp_replace(list_reduce(l.domain_phrases, lambda acc, phrase: replace(acc, phrase, ' | '),
                                           lower(t.text)),
                    -- a document number | an item number | a run of punctuation
                    '\d+(?:\s*[/-]\s*[\p{L}\p{N}]+)+|\d+(?:\.\d+)+\.?|[^\p{L}\p{N}\s]+', ' | ', 'g'),
-               chr(9) || chr(10) || chr(13), '   '), ' '), lambda x: x <> '') AS words
+               -- tabs and line breaks are spaces (a pattern, not translate: RE2 skips to the few there are,
+               -- where translate looks every character up)
+               '[\t\n\r]', ' ', 'g'), ' '), lambda x: x <> '') AS words
     FROM texts t, lookups l
 ),
 respelled AS (

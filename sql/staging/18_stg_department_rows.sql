@@ -11,7 +11,7 @@ SELECT t.doc_id AS department_doc_id,
        p.plan_key,
        text_key(t.content) AS row_key,
        -- a plain substring test per cue: a pattern read from a table would be compiled again for every row
-       CASE WHEN len(list_filter(c.cues, lambda cue: contains(lower(t.content), cue))) > 0
+       CASE WHEN len(list_filter(c.cues, lambda cue: contains(t.lowered, cue))) > 0
             THEN 'partner' ELSE 'lead' END AS role,
        t.source_part,
        t.area_code,
@@ -27,6 +27,7 @@ SELECT t.doc_id AS department_doc_id,
        t.due_end,
        t.recurrence,
        t.budget_vnd
-FROM tasks t
+-- the text lower-cased once, not once per cue (inside the lambda)
+FROM (SELECT *, lower(content) AS lowered FROM tasks) t
 JOIN stg_plan_frameworks p ON p.department_doc_id = t.doc_id
 CROSS JOIN (SELECT coalesce(list(cue), []) AS cues FROM stg_role_cues WHERE role = 'partner') c;

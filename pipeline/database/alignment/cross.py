@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from pipeline.database.alignment.blocks import CELLS_PER_CHUNK, Candidates
+from pipeline.database.alignment.blocks import CELLS_PER_CHUNK, Candidates, dense, operand
 
 
 def row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
@@ -25,14 +25,14 @@ def row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix, rows_a: np.ndarray, row
         return out
     firsts, row_of = np.unique(rows_a, return_inverse=True)
     seconds, column_of = np.unique(rows_b, return_inverse=True)
-    b_t = b[seconds].T.tocsr()
+    b_t = operand(b[seconds].T.tocsr())
     step = max(1, CELLS_PER_CHUNK // len(seconds))
     by_row = np.argsort(row_of, kind="stable")
     bounds = np.searchsorted(row_of[by_row], np.arange(0, len(firsts) + step, step))
     for n, start in enumerate(range(0, len(firsts), step)):
-        dense = (a[firsts[start:start + step]] @ b_t).toarray()
+        dots = dense(a[firsts[start:start + step]] @ b_t)
         at = by_row[bounds[n]:bounds[n + 1]]
-        out[at] = dense[row_of[at] - start, column_of[at]]
+        out[at] = dots[row_of[at] - start, column_of[at]]
     return out
 
 

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
-from pipeline.database.alignment.blocks import Candidates, make_block, score_block
+from pipeline.database.alignment.blocks import Candidates, make_block, operand, score_block
 from pipeline.database.alignment.cross import cross_candidates
 from pipeline.database.alignment.weights import ScopeVectors, keep_columns, kept_entries
 
@@ -181,10 +181,19 @@ def shared_terms(d: sparse.csr_matrix, f: sparse.csr_matrix, rows_d: np.ndarray,
     width = np.int64(max(f.shape[0], 1))
     # each pair as one number (d row × width + f row): sorted as the pairs are, faster than unique rows of two
     pairs, back = np.unique(rows_d.astype(np.int64) * width + rows_f, return_inverse=True)
+    # a small f side is read from a dense copy, one look-up per entry of the d rows, rather than gathered as sparse
+    # rows and multiplied entry by entry (the same products: each entry's two weights, multiplied once)
+    f_dense = operand(f)
     parts = []
     for start in range(0, len(pairs), batch):
         chunk = pairs[start:start + batch]
-        product = d[chunk // width].multiply(f[chunk % width]).tocsr()
+        rows = d[chunk // width]
+        if isinstance(f_dense, np.ndarray):
+            at = np.repeat(chunk % width, np.diff(rows.indptr))
+            product = sparse.csr_matrix((rows.data * f_dense[at, rows.indices], rows.indices, rows.indptr),
+                                        shape=rows.shape)
+        else:
+            product = rows.multiply(f[chunk % width]).tocsr()
         product.eliminate_zeros()
         counts = np.diff(product.indptr)
         row_of = np.repeat(np.arange(len(counts)), counts)

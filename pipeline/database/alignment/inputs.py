@@ -6,7 +6,9 @@ for the scopes about to be scored (a filter on scope_id that DuckDB pushes down 
 temporary tables. The terms of the texts (int_text_terms) and their sums per unit (int_row_terms) are computed
 as the views say, but in Arrow and numpy (terms.py; ScopeInputs.terms), not by unnesting and grouping rows: on
 the national corpus 122,000 distinct texts hold 6 million term occurrences of 15,000 distinct terms, and on the
-1,000-file nightly 203,875 fields hold 2,132 distinct texts.
+1,000-file nightly 203,875 fields hold 2,132 distinct texts. They are computed a scope at a time, as it is
+scored: on every scoring thread rather than on one core before them (1 s of the national build), and in arrays
+of one scope's size, not of every scope's.
 """
 from __future__ import annotations
 
@@ -150,21 +152,18 @@ class ScopeInputs:
 
     units: unit_id, kind, document, row, item, area, nhiệm vụ keys, part (by unit_id); fields: (unit_id, weight,
     text_no) of every field, text_no numbering the distinct texts; roles: each department row's role and agency;
-    assigned: for each agency and nhiệm vụ whether the framework makes it chủ trì, phối hợp. The texts' terms are
-    computed once (terms.text_terms: texts × terms, the terms in `vocabulary`), and a scope's (unit_id, term_id,
-    tf) when asked (`terms`), from its fields and those.
+    assigned: for each agency and nhiệm vụ whether the framework makes it chủ trì, phối hợp. Each distinct text's
+    syllables are kept (int_text_syllables), and a scope's terms computed from them when asked (`terms`).
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        from pipeline.database.alignment.terms import text_terms
-
         self._numbers = dict(con.execute("SELECT scope_id, scope_no FROM scope_numbers").fetchall())
         last = max(self._numbers.values(), default=0)
         self._tables = {name: _by_scope(con, *query, last) for name, query in INPUTS.items()}
         texts = con.execute("SELECT text, syllables FROM scope_syllables").to_arrow_table()
-        stops = con.execute("SELECT syllable FROM stg_stopwords").to_arrow_table()["syllable"].combine_chunks()
-        weight_bigram = con.execute("SELECT weight_bigram FROM alignment_params").fetchone()[0]
-        self.vocabulary, self._texts = text_terms(texts["syllables"], stops, weight_bigram)
+        self._syllables = texts["syllables"].combine_chunks()
+        self._stops = con.execute("SELECT syllable FROM stg_stopwords").to_arrow_table()["syllable"].combine_chunks()
+        self._weight_bigram = con.execute("SELECT weight_bigram FROM alignment_params").fetchone()[0]
         # each field's text as its number: its row among the texts cut (every field's text is one of them)
         fields, starts = self._tables["fields"]
         text_no = pc.index_in(fields["text"], value_set=texts["text"].combine_chunks())
@@ -175,8 +174,7 @@ class ScopeInputs:
     @property
     def nbytes(self) -> int:
         """Return the bytes the inputs hold (what a scoring process is sent a copy of)."""
-        matrix = self._texts.data.nbytes + self._texts.indices.nbytes + self._texts.indptr.nbytes
-        return matrix + self.vocabulary.nbytes + sum(table.nbytes for table, _ in self._tables.values())
+        return self._syllables.nbytes + self._stops.nbytes + sum(table.nbytes for table, _ in self._tables.values())
 
     def scope(self, scope_id: str, name: str) -> pa.Table:
         """Given a scope and a table name (units, fields, roles, assigned), return that table's rows of the scope."""
@@ -186,21 +184,29 @@ class ScopeInputs:
         number = self._numbers[scope_id]
         return table.slice(int(starts[number - 1]), int(starts[number] - starts[number - 1]))
 
-    def terms(self, scope_id: str) -> pa.Table:
-        """Given a scope, return its units' terms as int_row_terms sums them: (unit_id, term_id, tf) by unit then
-        term, tf = Σ over the unit's fields of the field's weight × the weights of the term's occurrences in its
-        text; here the product of the scope's fields × texts matrix and the texts × terms one. Every weight is a
-        dyadic fraction (1, 0.5, 0.25), so the sums are exact, in whatever order they are added."""
+    def terms(self, scope_id: str) -> tuple[pa.Table, pa.Array]:
+        """Given a scope, return its units' terms as int_row_terms sums them, and the scope's terms in binary order
+        (its vocabulary): (unit_id, term_id, tf) by unit then term, term_id a place in the vocabulary, tf = Σ over
+        the unit's fields of the field's weight × the weights of the term's occurrences in its text.
+
+        Here tf is the product of the scope's fields × texts matrix and the texts × terms one (terms.text_terms,
+        over the scope's distinct texts). Every weight is a dyadic fraction (1, 0.5, 0.25), so the sums are exact,
+        in whatever order they are added."""
         from scipy import sparse
+
+        from pipeline.database.alignment.terms import text_terms
 
         fields = self.scope(scope_id, "fields")
         unit_ids, rows = np.unique(fields["unit_id"].to_numpy(), return_inverse=True)
-        weights = sparse.csr_matrix((fields["weight"].to_numpy(), (rows, fields["text_no"].to_numpy())),
-                                    shape=(len(unit_ids), self._texts.shape[0]))
-        tf = (weights @ self._texts).tocsr()
+        text_nos, columns = np.unique(fields["text_no"].to_numpy(), return_inverse=True)
+        vocabulary, texts = text_terms(self._syllables.take(pa.array(text_nos)), self._stops, self._weight_bigram)
+        weights = sparse.csr_matrix((fields["weight"].to_numpy(), (rows, columns)),
+                                    shape=(len(unit_ids), len(text_nos)))
+        tf = (weights @ texts).tocsr()
         tf.sum_duplicates()                                  # canonical: each unit's terms once, in term order
         return pa.table({"unit_id": pa.array(np.repeat(unit_ids, np.diff(tf.indptr)), pa.uint64()),
-                         "term_id": pa.array(tf.indices, pa.uint32()), "tf": pa.array(tf.data, pa.float64())})
+                         "term_id": pa.array(tf.indices, pa.uint32()),
+                         "tf": pa.array(tf.data, pa.float64())}), vocabulary
 
 
 def _by_scope(con: duckdb.DuckDBPyConnection, columns: str, source: str, order: str, last: int

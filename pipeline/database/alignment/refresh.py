@@ -173,20 +173,21 @@ def score_given(scope_id: str, kind: str, path: Path) -> Path:
 def score_scope(read: inputs.ScopeInputs, p: dict, scope_id: str, kind: str, path: Path) -> Path:
     """Given every scope's inputs, alignment_params, one scope and its file, compute the scope's table and write
     it there; return the file."""
-    store.write_atomically(compute_scope(scope_id, kind, *scope_inputs(read, scope_id, kind), p, read.vocabulary), path)
+    store.write_atomically(compute_scope(scope_id, kind, *scope_inputs(read, scope_id, kind), p), path)
     return path
 
 
 def scope_inputs(read: inputs.ScopeInputs, scope_id: str, kind: str) -> tuple:
-    """Given every computed scope's inputs and one scope, return what it is scored from: its units, its terms, and
-    for a framework each department row's role and each agency's assignments."""
+    """Given every computed scope's inputs and one scope, return what it is scored from: its units, its terms and
+    their vocabulary, and for a framework each department row's role and each agency's assignments."""
     roles = (read.scope(scope_id, "roles"), read.scope(scope_id, "assigned")) if kind == "candidates" else (None, None)
-    return read.scope(scope_id, "units"), read.terms(scope_id), roles
+    return (read.scope(scope_id, "units"), *read.terms(scope_id), roles)
 
 
-def compute_scope(scope_id: str, kind: str, units: pa.Table, terms: pa.Table, roles: tuple, p: dict,
-                  vocabulary: pa.Array) -> pa.Table:
-    """Given one scope, its inputs (scope_inputs), alignment_params and the terms' vocabulary, return its table."""
+def compute_scope(scope_id: str, kind: str, units: pa.Table, terms: pa.Table, vocabulary: pa.Array, roles: tuple,
+                  p: dict) -> pa.Table:
+    """Given one scope, its inputs (scope_inputs: units, terms, the terms' vocabulary, roles) and alignment_params,
+    return its table."""
     from pipeline.database.alignment.framework import score_framework
     from pipeline.database.alignment.versions import pair_versions
     from pipeline.database.alignment.weights import scope_vectors
