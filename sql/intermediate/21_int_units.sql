@@ -10,7 +10,9 @@
 --   'own_name'     a department plan's own agency name and aliases (item_no -2, row_no 0): its bigrams say
 --                  who, not what, and are left out of that department's scores;
 --   'version_row'  a task row of one of two versions of a plan (item_no 0), to line the versions up row to row.
-CREATE OR REPLACE TABLE int_units AS
+-- A view: a build reads it twice (the scopes' fingerprints, then the units of the scopes to score), and making it
+-- again costs less than writing its texts into a table (0.3 s of the national build).
+CREATE OR REPLACE VIEW int_units AS
 WITH units AS (
     SELECT 'department' AS kind, framework_doc_id AS scope_id, department_doc_id AS doc_id,
            department_row_no AS row_no, 0 AS item_no, source_part, area_code, NULL::VARCHAR AS task_code,

@@ -37,7 +37,7 @@ SCORING_THREADS = 4       # scopes scored at once, at most (one per core: scorin
 # start (~0.7 s of imports each) costs more than it saves; above PROCESS_INPUT_BYTES of inputs, so would the
 # copy each process is given (and the memory).
 PROCESS_SCOPES = 64
-PROCESS_INPUT_BYTES = 128 * 1024 * 1024   # the 1,000-file nightly: 13 MiB; national: 82 MiB (34 scopes: threads)
+PROCESS_INPUT_BYTES = 128 * 1024 * 1024   # 1,000-file nightly: ~13 MiB; national: 58 MiB (34 scopes: threads)
 
 
 def alignment_stamp(normalized: Path) -> dict:
