@@ -1,7 +1,10 @@
 """The pieces of a framework's scoring (pipeline/database/alignment/framework.py, weights.py, blocks.py) against
 plain references: who a candidate nhiệm vụ asks of the department, the columns and entries a vector keeps, the
-terms numbered, the cosines of a block, the shared terms of a link. Random inputs (hypothesis), since the national corpus meets only some of their cases."""
+terms numbered, the cosines of a block, the shared terms of a link. Random inputs (hypothesis), since the
+national corpus meets only some of their cases."""
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import numpy as np
 import pyarrow as pa
@@ -92,30 +95,39 @@ def test_terms_are_numbered_as_np_unique_numbers_them(ids, more):
     assert used.tolist() == expected_used.tolist() and place.tolist() == expected_place.ravel().tolist()
 
 
+def sparse_matrix(draw, rows: int, cols: int, weights) -> sparse.csr_matrix:
+    """Given hypothesis' draw, a shape and a strategy of cell values, return a drawn matrix of that shape."""
+    return sparse.csr_matrix(np.array(draw(st.lists(weights, min_size=rows * cols, max_size=rows * cols)))
+                             .reshape(rows, cols))
+
+
+@contextmanager
+def dense_operands(small: bool):
+    """Within the block, a product's right side is made dense as it is in a build (small), or never."""
+    limit = blocks.DENSE_OPERAND_CELLS
+    blocks.DENSE_OPERAND_CELLS = limit if small else 0
+    try:
+        yield
+    finally:
+        blocks.DENSE_OPERAND_CELLS = limit
+
+
 @st.composite
 def products(draw):
     """Two sparse matrices that can be multiplied, their values any weight (so an order of addition shows)."""
     rows, inner, cols = draw(st.integers(1, 6)), draw(st.integers(1, 9)), draw(st.integers(1, 5))
     weights = st.one_of(st.just(0.0), st.floats(1e-6, 1.0))
-
-    def matrix(m, n):
-        return sparse.csr_matrix(np.array(draw(st.lists(weights, min_size=m * n, max_size=m * n))).reshape(m, n))
-
-    return matrix(rows, inner), matrix(inner, cols)
+    return sparse_matrix(draw, rows, inner, weights), sparse_matrix(draw, inner, cols, weights)
 
 
 @settings(max_examples=200, deadline=None)
 @given(products(), st.booleans())
 def test_a_product_with_a_dense_right_side_is_the_sparse_products_to_the_last_bit(case, small):
     a, b = case
-    limit = blocks.DENSE_OPERAND_CELLS
-    try:
-        blocks.DENSE_OPERAND_CELLS = limit if small else 0          # 0: the right side stays sparse
+    with dense_operands(small):
         right = operand(b)
         assert isinstance(right, np.ndarray) == small
         got = dense(a @ right)
-    finally:
-        blocks.DENSE_OPERAND_CELLS = limit
     expected = (a @ b).toarray()
     assert got.shape == expected.shape and np.array_equal(got, expected)      # exactly: the same sums
 
@@ -125,13 +137,8 @@ def linked(draw):
     """Department and hoạt động vectors over the same terms (weights that tie now and then) and pairs of them."""
     n_d, n_f, n_terms = draw(st.integers(1, 5)), draw(st.integers(1, 5)), draw(st.integers(1, 9))
     weights = st.sampled_from([0.0, 0.0, 0.0, 0.1, 0.25, 0.5, 0.7, 0.3])
-
-    def matrix(m):
-        return sparse.csr_matrix(np.array(draw(st.lists(weights, min_size=m * n_terms, max_size=m * n_terms)))
-                                 .reshape(m, n_terms))
-
     pairs = draw(st.lists(st.tuples(st.integers(0, n_d - 1), st.integers(0, n_f - 1)), min_size=1, max_size=12))
-    return matrix(n_d), matrix(n_f), pairs, n_terms
+    return sparse_matrix(draw, n_d, n_terms, weights), sparse_matrix(draw, n_f, n_terms, weights), pairs, n_terms
 
 
 @settings(max_examples=200, deadline=None)
@@ -139,13 +146,9 @@ def linked(draw):
 def test_a_links_shared_terms_are_its_heaviest_products_heaviest_first(case, small, batch):
     d, f, pairs, n_terms = case
     vocabulary = pa.array([f"t{i}" for i in range(n_terms)])
-    limit = blocks.DENSE_OPERAND_CELLS
-    try:
-        blocks.DENSE_OPERAND_CELLS = limit if small else 0          # 0: the hoạt động side stays sparse
+    with dense_operands(small):                         # not small: the hoạt động side stays sparse
         got = shared_terms(d, f, np.array([r for r, _ in pairs]), np.array([c for _, c in pairs]), vocabulary,
                            batch=batch).to_pylist()
-    finally:
-        blocks.DENSE_OPERAND_CELLS = limit
     dd, ff = d.toarray(), f.toarray()
     # every term both hold, by product (heaviest first), then by term (the vocabulary's order)
     expected = [[f"t{t}" for _, t in sorted((-dd[r, t] * ff[c, t], t) for t in range(n_terms) if dd[r, t] * ff[c, t])

@@ -249,9 +249,12 @@ def test_the_terms_computed_for_scoring_are_the_views_terms(tmp_path):
                 framework_and_plan("Hà Tĩnh", "fwht", "dht1", "Xây dựng kế hoạch đào tạo, bồi dưỡng"))
     inputs.compute_terms(con, view_sql(folder), ["fwqb", "fwht"])
     read = inputs.ScopeInputs(con)
-    scoped = sorted((scope, unit, vocabulary[term].as_py(), tf) for scope in ("fwqb", "fwht")
-                    for terms, vocabulary in [read.terms(scope)]
-                    for unit, term, tf in zip(*terms.to_pydict().values(), strict=True))
+    scoped = []
+    for scope in ("fwqb", "fwht"):
+        terms, vocabulary = read.terms(scope)
+        scoped += [(scope, unit, vocabulary[term].as_py(), tf)
+                   for unit, term, tf in zip(*terms.to_pydict().values(), strict=True)]
+    scoped.sort()
     viewed = con.execute("SELECT scope_id, unit_id, term, tf FROM int_row_terms ORDER BY ALL").fetchall()
     assert len(scoped) > 50 and {s for s, *_ in scoped} == {"fwqb", "fwht"}
     assert scoped == viewed

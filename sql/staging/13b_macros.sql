@@ -46,11 +46,15 @@ CREATE OR REPLACE MACRO printed_key(area_code, subarea, stt, row_no) AS
 
 -- text_key(text): a row's text as a review remembers it: lower case, every run of punctuation and spaces one
 -- space, so that re-typing a comma or a line break does not lose the review; then the first 16 hex of its md5.
--- The pattern is '[^\p{L}\p{N}]+' less the runs that are one plain space already: those are left as they are,
--- which is what replacing them would give, and each match costs RE2 a call (a match per word was 0.6 s of the
--- national build's 1 s of keys; tests/test_alignment_reviews.py holds the two patterns to the same keys).
+-- lowered_key(lowered) is the same of a text already lower-cased (for a view that lower-cases it for another use
+-- too). Its pattern is '[^\p{L}\p{N}]+' less the runs that are one plain space already: those are left as they
+-- are, which is what replacing them would give, and each match costs RE2 a call (a match per word was 0.6 s of
+-- the national build's 1 s of keys; tests/test_alignment_reviews.py holds the two patterns to the same keys).
+CREATE OR REPLACE MACRO lowered_key(lowered) AS
+    left(md5(trim(regexp_replace(coalesce(lowered, ''), '[^\p{L}\p{N}]{2,}|[^\p{L}\p{N} ]', ' ', 'g'))), 16);
+
 CREATE OR REPLACE MACRO text_key(text) AS
-    left(md5(trim(regexp_replace(lower(coalesce(text, '')), '[^\p{L}\p{N}]{2,}|[^\p{L}\p{N} ]', ' ', 'g'))), 16);
+    lowered_key(lower(text));
 
 -- list_unique(l): the list without repeats, in the order of first appearance (list_distinct does not keep order).
 CREATE OR REPLACE MACRO list_unique(l) AS

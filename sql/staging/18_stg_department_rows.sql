@@ -9,7 +9,7 @@ SELECT t.doc_id AS department_doc_id,
        p.framework_doc_id,
        p.department_agency,
        p.plan_key,
-       text_key(t.content) AS row_key,
+       lowered_key(t.lowered) AS row_key,
        -- a plain substring test per cue: a pattern read from a table would be compiled again for every row
        CASE WHEN len(list_filter(c.cues, lambda cue: contains(t.lowered, cue))) > 0
             THEN 'partner' ELSE 'lead' END AS role,
@@ -27,7 +27,7 @@ SELECT t.doc_id AS department_doc_id,
        t.due_end,
        t.recurrence,
        t.budget_vnd
--- the text lower-cased once, not once per cue (inside the lambda)
+-- the text lower-cased once, for its key and its cues (not once per cue, inside the lambda)
 FROM (SELECT *, lower(content) AS lowered FROM tasks) t
 JOIN stg_plan_frameworks p ON p.department_doc_id = t.doc_id
 CROSS JOIN (SELECT coalesce(list(cue), []) AS cues FROM stg_role_cues WHERE role = 'partner') c;

@@ -2,7 +2,8 @@
 
 A block is the department rows of one lĩnh vực (or of none) × the hoạt động of that lĩnh vực and those without
 one (every hoạt động for rows without a lĩnh vực), with the nhiệm vụ those hoạt động belong to. Within a block
-every pair is compared, cosines as dense matrices computed chunk by chunk (sparse × sparse products):
+every pair is compared, cosines as dense matrices computed chunk by chunk (sparse × sparse products, or
+sparse × dense when the framework side is small: operand):
 
     hoạt động level: score = w · cos(row, hoạt động) + (1 − w) · the best cos(row, nhiệm vụ) of its nhiệm vụ
     nhiệm vụ level:  score = w · the best cos(row, hoạt động) of its hoạt động + (1 − w) · cos(row, nhiệm vụ)

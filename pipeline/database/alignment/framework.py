@@ -183,17 +183,17 @@ def shared_terms(d: sparse.csr_matrix, f: sparse.csr_matrix, rows_d: np.ndarray,
     pairs, back = np.unique(rows_d.astype(np.int64) * width + rows_f, return_inverse=True)
     # a small f side is read from a dense copy, one look-up per entry of the d rows, rather than gathered as sparse
     # rows and multiplied entry by entry (the same products: each entry's two weights, multiplied once)
-    f_dense = operand(f)
+    f_side = operand(f)
     parts = []
     for start in range(0, len(pairs), batch):
         chunk = pairs[start:start + batch]
         rows = d[chunk // width]
-        if isinstance(f_dense, np.ndarray):
+        if isinstance(f_side, np.ndarray):
             at = np.repeat(chunk % width, np.diff(rows.indptr))
-            product = sparse.csr_matrix((rows.data * f_dense[at, rows.indices], rows.indices, rows.indptr),
+            product = sparse.csr_matrix((rows.data * f_side[at, rows.indices], rows.indices, rows.indptr),
                                         shape=rows.shape)
         else:
-            product = rows.multiply(f[chunk % width]).tocsr()
+            product = rows.multiply(f_side[chunk % width]).tocsr()
         product.eliminate_zeros()
         counts = np.diff(product.indptr)
         row_of = np.repeat(np.arange(len(counts)), counts)
